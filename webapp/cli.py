@@ -1,0 +1,128 @@
+"""The `tracking-ingest` command (also `flask --app webapp ...`)."""
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from webapp import apikeys, migrate, server, users
+from webapp.db import get_db
+
+
+def _in_write_session(work):
+    """Run work(session) in one committed write transaction."""
+    with get_db().write_sessions() as session, session.begin():
+        return work(session)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5001, show_default=True, type=int)
+@click.option("--workers", default=server.default_workers, show_default="CPU count, at least 2", type=int)
+@click.option("--threads", default=4, show_default=True, type=int)
+@with_appcontext
+def serve_command(host, port, workers, threads):
+    """Apply migrations, then run the production server."""
+    migrate.upgrade(get_db().engine)
+    click.echo(f"Serving on http://{host}:{port} with {workers} workers")
+    server.run(current_app._get_current_object(), host, port, workers, threads)
+
+
+@click.command("migrate")
+@with_appcontext
+def migrate_command():
+    """Apply database migrations without starting the server."""
+    migrate.upgrade(get_db().engine)
+    click.echo("Database is up to date.")
+
+
+@click.group("api-keys")
+def api_keys_group():
+    """Create, list and revoke ingest API keys."""
+
+
+@api_keys_group.command("create")
+@click.argument("name")
+@with_appcontext
+def create_key_command(name):
+    """Create a key; its plain value is printed once, alone on the last line."""
+    migrate.upgrade(get_db().engine)
+    try:
+        key, plain = _in_write_session(lambda session: apikeys.create_key(session, name))
+    except ValueError as problem:
+        raise click.ClickException(str(problem)) from problem
+    click.echo(f"Created key {key.name!r} ({key.prefix}…). It is shown only now; store it safely:")
+    click.echo(plain)
+
+
+@api_keys_group.command("list")
+@with_appcontext
+def list_keys_command():
+    """Names, visible prefixes and dates; never a full key."""
+    migrate.upgrade(get_db().engine)
+    with get_db().read_sessions() as session:
+        keys = apikeys.list_keys(session)
+    if not keys:
+        click.echo("No API keys yet. Create one with: tracking-ingest api-keys create NAME")
+        return
+    row = "{:<24} {:<12} {:<20} {:<20} {}"
+    click.echo(row.format("NAME", "PREFIX", "CREATED (UTC)", "LAST USED (UTC)", "REVOKED (UTC)"))
+    for key in keys:
+        click.echo(row.format(key.name, key.prefix, _when(key.created_at),
+                              _when(key.last_used_at), _when(key.revoked_at)))
+
+
+def _when(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else "-"
+
+
+@api_keys_group.command("revoke")
+@click.argument("name")
+@with_appcontext
+def revoke_key_command(name):
+    """Revoke a key; it stops working at once, in every worker."""
+    migrate.upgrade(get_db().engine)
+    try:
+        _in_write_session(lambda session: apikeys.revoke_key(session, name))
+    except LookupError as problem:
+        raise click.ClickException(str(problem)) from problem
+    click.echo(f"Revoked key {name!r}.")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create_user_command(email, password_stdin):
+    """Create a dashboard user."""
+    migrate.upgrade(get_db().engine)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = _in_write_session(lambda session: users.create_user(session, email, password))
+    except ValueError as problem:
+        raise click.ClickException(str(problem)) from problem
+    click.echo(f"Created user {user.email}.")
+
+
+def init_app(app) -> None:
+    for command in (serve_command, migrate_command, api_keys_group, create_user_command):
+        app.cli.add_command(command)
+
+
+def _create_app():
+    from webapp import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(
+    name="tracking-ingest",
+    help="Click tracking for job seekers: ingest API and dashboard.",
+    create_app=_create_app,
+    add_default_commands=False,
+    add_version_option=True,
+)

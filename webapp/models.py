@@ -1,0 +1,161 @@
+"""The typed data model, shared by the ingest door and the dashboard."""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from webapp.timeutil import utcnow
+
+# Stable constraint names, so migrations can refer to them on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL wants room to grow.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Job(Base):
+    """What was applied to."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200))
+    posting_url: Mapped[str | None] = mapped_column(String(1000))
+    location: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    application: Mapped["Application | None"] = relationship(back_populates="job")
+    links: Mapped[list["TrackingLink"]] = relationship(
+        back_populates="job", order_by="TrackingLink.created_at"
+    )
+
+
+APPLICATION_STATUSES = ("applied", "interviewing", "offer", "rejected", "withdrawn")
+
+
+class Application(Base):
+    """One application to one job: the guide's tracking_id -> job_id -> application_id."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), unique=True)
+    applied_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(30), default="applied")
+    notes: Mapped[str | None] = mapped_column(Text)
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    job: Mapped[Job] = relationship(back_populates="application")
+
+
+class TrackingLink(Base):
+    """One link handed out; its tracking_id is what senders post."""
+
+    __tablename__ = "tracking_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_id: Mapped[str] = mapped_column(String(100), unique=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
+    source: Mapped[str] = mapped_column(String(50))
+    destination_url: Mapped[str | None] = mapped_column(String(1000))
+    label: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    job: Mapped[Job] = relationship(back_populates="links")
+
+
+class ApiKey(Base):
+    """An ingest key, kept only as a hash plus a short prefix a person can recognise."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class LinkClick(Base):
+    """One click. tracking_id is deliberately no foreign key: unknown ids are kept and
+    attributed by a join at read time once their link is registered."""
+
+    __tablename__ = "link_clicks"
+    __table_args__ = (
+        Index("ix_link_clicks_clicked_at", "clicked_at"),
+        Index("ix_link_clicks_tracking_id_clicked_at", "tracking_id", "clicked_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tracking_id: Mapped[str] = mapped_column(String(100))
+    clicked_at: Mapped[datetime] = mapped_column(DateTime)
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(500))
+    click_source: Mapped[str | None] = mapped_column(String(50))
+    referrer_url: Mapped[str | None] = mapped_column(String(1000))
+    session_id: Mapped[str | None] = mapped_column(String(100))
+    event_metadata: Mapped[dict | None] = mapped_column("metadata", JSON)
+    event_id: Mapped[str | None] = mapped_column(String(100))
+    # Hash of the de-duplication key; NULL (never equal) for clicks that cannot be matched.
+    dedup_key: Mapped[str | None] = mapped_column(String(32), unique=True)
+    is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
+
+
+class User(Base):
+    """The job seeker who signs in to the dashboard."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    # flask-login's user protocol
+    is_active = True
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class RateLimitWindow(Base):
+    """Requests counted per key and fixed window, shared by every worker process."""
+
+    __tablename__ = "rate_limit_windows"
+
+    bucket: Mapped[str] = mapped_column(String(150), primary_key=True)
+    window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
