@@ -35,6 +35,7 @@ def _insert_statement(connection: Connection):
     return (
         dialect_insert(connection, _clicks)
         .on_conflict_do_nothing(index_elements=[_clicks.c.dedup_key])
+        .returning(_clicks.c.id)
     )
 
 
@@ -46,5 +47,6 @@ def store_batch(db: Database, rows: list[dict], api_key_id: int | None) -> Store
     with db.engine.connect() as connection:
         unmatched = count_unmatched(connection, rows)
     with db.write_transaction() as connection:
-        inserted = connection.execute(_insert_statement(connection), rows).rowcount
+        # Rows skipped as duplicates return no id, on every backend (rowcount does not).
+        inserted = len(connection.execute(_insert_statement(connection), rows).all())
     return StoreOutcome(inserted=inserted, duplicates=len(rows) - inserted, unmatched=unmatched)

@@ -108,8 +108,27 @@ def create_user_command(email, password_stdin):
     click.echo(f"Created user {user.email}.")
 
 
+@click.command("bench")
+@click.option("--url", default="http://127.0.0.1:5001", show_default=True, help="Base URL of the server.")
+@click.option("--key", envvar="BENCH_API_KEY", required=True, help="An ingest API key (or BENCH_API_KEY).")
+@click.option("--events", "total_events", default=100_000, show_default=True, type=int)
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--senders", default=4, show_default=True, type=click.IntRange(1, 64))
+@click.option("--tracking-ids", default=300, show_default=True, type=click.IntRange(1))
+def bench_command(url, key, total_events, batch_size, senders, tracking_ids):
+    """Load-test an ingest API: events/s, latency percentiles, non-200 answers."""
+    from webapp.bench import run_benchmark
+
+    result = run_benchmark(url, key, total_events, batch_size, senders, tracking_ids)
+    click.echo(result.report())
+    if result.non_200:
+        raise SystemExit(1)
+
+
 def init_app(app) -> None:
-    for command in (serve_command, migrate_command, api_keys_group, create_user_command):
+    for command in (
+        serve_command, migrate_command, api_keys_group, create_user_command, bench_command,
+    ):
         app.cli.add_command(command)
 
 
