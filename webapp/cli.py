@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from webapp import apikeys, migrate, server, users
+from webapp.demo_data import demo_data_command
 from webapp.db import get_db
 
 
@@ -128,6 +129,7 @@ def bench_command(url, key, total_events, batch_size, senders, tracking_ids):
 def init_app(app) -> None:
     for command in (
         serve_command, migrate_command, api_keys_group, create_user_command, bench_command,
+        demo_data_command,
     ):
         app.cli.add_command(command)
 
