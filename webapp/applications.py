@@ -1,5 +1,184 @@
-"""Placeholder blueprint, filled in by the dashboard work."""
+"""Applications and their tracked links: the list, add, edit, archive, links and CSV import."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from htmx_flask import request as htmx_request
 
-bp = Blueprint("applications", __name__)
+from webapp import application_store as store
+from webapp import csv_import, links
+from webapp.application_forms import FIELDS, LABELS, parse_application
+from webapp.db import get_session
+from webapp.models import APPLICATION_STATUSES, Application
+
+bp = Blueprint("applications", __name__, url_prefix="/applications")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page here belongs to the signed-in owner."""
+
+
+def _form_values(application: Application) -> dict[str, str]:
+    job = application.job
+    return {
+        "company": job.company, "title": job.title, "posting_url": job.posting_url or "",
+        "location": job.location or "", "status": application.status,
+        "applied_on": application.applied_on.isoformat() if application.applied_on else "",
+        "notes": application.notes or "",
+    }
+
+
+def _application_or_404(application_id: int) -> Application:
+    application = store.get_application(get_session(), application_id)
+    if application is None:
+        abort(404)
+    return application
+
+
+def _render_index(values=None, errors=None, status=200):
+    show_archived = request.args.get("archived") == "1"
+    rows = store.list_applications(get_session(), include_archived=show_archived)
+    return render_template(
+        "applications/index.html", rows=rows, show_archived=show_archived,
+        values=values or {"status": "applied"}, errors=errors or {}, labels=LABELS,
+        statuses=APPLICATION_STATUSES,
+    ), status
+
+
+@bp.get("")
+def index():
+    """The applications list with the add form."""
+    return _render_index()
+
+
+@bp.post("")
+def create():
+    """Add an application; on a problem nothing is saved and the form says why."""
+    raw = {name: request.form.get(name, "") for name in FIELDS}
+    values, errors = parse_application(raw)
+    if values is None:
+        return _render_index(raw, errors, 400)
+    session = get_session()
+    application = store.create_application(session, values)
+    session.commit()
+    flash(f"Added {values.company} – {values.title}. Now hand out a tracked link.", "success")
+    return redirect(url_for("applications.edit", application_id=application.id), 303)
+
+
+def _render_edit(application, values, errors, link_errors=None, status=200):
+    return render_template(
+        "applications/edit.html", values=values, errors=errors,
+        labels=LABELS, statuses=APPLICATION_STATUSES,
+        **_links_context(application, link_errors=link_errors or []),
+    ), status
+
+
+@bp.get("/<int:application_id>/edit")
+def edit(application_id: int):
+    """The edit form, with the application's links below it."""
+    application = _application_or_404(application_id)
+    return _render_edit(application, _form_values(application), {})
+
+
+@bp.post("/<int:application_id>/edit")
+def update(application_id: int):
+    """Save changes; on a problem nothing is saved."""
+    application = _application_or_404(application_id)
+    raw = {name: request.form.get(name, "") for name in FIELDS}
+    values, errors = parse_application(raw)
+    if values is None:
+        return _render_edit(application, raw, errors, status=400)
+    store.update_application(application, values)
+    get_session().commit()
+    flash(f"Saved {values.company} – {values.title}.", "success")
+    return redirect(url_for("applications.edit", application_id=application_id), 303)
+
+
+@bp.post("/<int:application_id>/archive")
+def archive(application_id: int):
+    """Hide a finished application from the list; its links keep counting."""
+    return _set_archived(application_id, True)
+
+
+@bp.post("/<int:application_id>/unarchive")
+def unarchive(application_id: int):
+    """Bring an archived application back into the list."""
+    return _set_archived(application_id, False)
+
+
+def _set_archived(application_id: int, archived: bool):
+    application = _application_or_404(application_id)
+    store.set_archived(application, archived)
+    get_session().commit()
+    name = f"{application.job.company} – {application.job.title}"
+    flash(f"Archived {name}." if archived else f"Restored {name}.", "success")
+    return redirect(url_for("applications.index"), 303)
+
+
+def _links_context(application, link_errors, new_link_id=None, link_values=None) -> dict:
+    template = current_app.config["TRACKED_LINK_TEMPLATE"]
+    rows = [
+        (link, links.tracked_url(template, link.source, link.tracking_id))
+        for link in links.links_for_job(get_session(), application.job_id)
+    ]
+    return {"application": application, "link_rows": rows, "sources": links.SOURCES,
+            "link_errors": link_errors, "new_link_id": new_link_id,
+            "link_values": link_values or {}}
+
+
+@bp.get("/<int:application_id>/links")
+def links_partial(application_id: int):
+    """The links table and add-link form, a region other pages embed with htmx."""
+    application = _application_or_404(application_id)
+    return render_template("applications/_links.html", **_links_context(application, []))
+
+
+@bp.post("/<int:application_id>/links")
+def add_link(application_id: int):
+    """Hand out a new tracked link with a fresh unguessable id."""
+    application = _application_or_404(application_id)
+    form = {name: request.form.get(name, "") for name in ("source", "label", "destination_url")}
+    session = get_session()
+    try:
+        link = links.create_link(session, application.job_id, **form)
+    except ValueError as problem:
+        session.rollback()
+        if not htmx_request.htmx:
+            return _render_edit(application, _form_values(application), {}, [str(problem)], 400)
+        context = _links_context(application, [str(problem)], link_values=form)
+        return render_template("applications/_links.html", **context)
+    session.commit()
+    if not htmx_request.htmx:
+        flash(f"Link for {link.source} added.", "success")
+        return redirect(url_for("applications.edit", application_id=application_id), 303)
+    context = _links_context(application, [], new_link_id=link.id)
+    return render_template("applications/_links.html", **context)
+
+
+@bp.get("/import")
+def import_form():
+    """The CSV upload form."""
+    return render_template("applications/import.html", result=None, error=None, imported=0)
+
+
+@bp.post("/import")
+def import_csv():
+    """Import the valid rows of a CSV file in one transaction and report every bad row."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _render_import(error="Choose a CSV file to upload.")
+    try:
+        result = csv_import.parse_csv(csv_import.decode_upload(upload.read(csv_import.MAX_BYTES + 1)))
+    except ValueError as problem:
+        return _render_import(error=str(problem))
+    session = get_session()
+    for values in result.rows:
+        store.create_application(session, values)
+    session.commit()
+    return render_template("applications/import.html", result=result, error=None,
+                           imported=len(result.rows))
+
+
+def _render_import(error: str):
+    return render_template("applications/import.html", result=None, error=error, imported=0), 400

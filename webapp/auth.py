@@ -1,5 +1,152 @@
-"""Placeholder blueprint, filled in by the dashboard work."""
+"""Signing in: the one-time owner setup, login with throttled failures, and logout."""
 
-from flask import Blueprint
+import secrets
+from functools import cache
+
+from argon2 import PasswordHasher
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from webapp import apikeys, login_throttle, users
+from webapp.db import get_db, get_session
+from webapp.extensions import login_manager
+from webapp.models import ApiKey, User
+from webapp.safe_redirect import safe_next
 
 bp = Blueprint("auth", __name__)
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please log in to see this page."
+FIRST_KEY_NAME = "steve-glen.com"
+_USERS_EXIST = "auth.users_exist"
+# Paths that never lead to setup: the JSON API and the files every page needs.
+_NEVER_GATED = ("/api/", "/static/")
+_SETUP_ENDPOINTS = ("auth.setup", "auth.create_owner", "static")
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    return get_session().get(User, int(user_id))
+
+
+def users_exist() -> bool:
+    """Once a user exists it stays so, so a worker asks the database only until then."""
+    if current_app.extensions.get(_USERS_EXIST):
+        return True
+    exists = get_session().scalar(select(User.id).limit(1)) is not None
+    current_app.extensions[_USERS_EXIST] = exists
+    return exists
+
+
+@bp.before_app_request
+def lead_to_setup():
+    """While nobody can log in, every page leads to the one-time setup."""
+    if request.path.startswith(_NEVER_GATED) or request.endpoint in _SETUP_ENDPOINTS:
+        return None
+    if not users_exist():
+        return redirect(url_for("auth.setup"))
+    return None
+
+
+@cache
+def _decoy_hash() -> str:
+    return PasswordHasher().hash(secrets.token_urlsafe(16))
+
+
+def _free_key_name(session) -> str:
+    """The first key is named after the site that sends clicks; a revoked namesake is kept."""
+    taken = set(session.scalars(select(ApiKey.name)))
+    name, number = FIRST_KEY_NAME, 1
+    while name in taken:
+        number += 1
+        name = f"{FIRST_KEY_NAME} {number}"
+    return name
+
+
+@bp.get("/setup")
+def setup():
+    """The owner account form, shown only while no user exists."""
+    if users_exist():
+        return redirect(url_for("auth.login"))
+    return render_template("auth/setup.html", email="", errors=[])
+
+
+@bp.post("/setup")
+def create_owner():
+    """Create the owner and, when no key can ingest yet, the first API key, shown once."""
+    if users_exist():
+        flash("Setup is already done. Log in instead.", "error")
+        return redirect(url_for("auth.login"), 303)
+    email = users.normalise_email(request.form.get("email", ""))
+    password = request.form.get("password", "")
+    errors = users.validate_new_account(email, password)
+    if password != request.form.get("password_again", ""):
+        errors.append("The two passwords differ.")
+    if errors:
+        return render_template("auth/setup.html", email=email, errors=errors), 400
+    session = get_session()
+    user = users.create_user(session, email, password)
+    plain_key = None
+    if not apikeys.active_key_exists(session):
+        _key, plain_key = apikeys.create_key(session, _free_key_name(session))
+    session.commit()
+    current_app.extensions[_USERS_EXIST] = True
+    login_user(user)
+    return render_template("auth/setup_done.html", api_key=plain_key, key_name=FIRST_KEY_NAME)
+
+
+def _after_login() -> str:
+    return safe_next(request.values.get("next")) or url_for("dashboard.index")
+
+
+@bp.get("/login")
+def login():
+    """The login form; a signed-in visitor goes straight on."""
+    if current_user.is_authenticated:
+        return redirect(_after_login())
+    return render_template("auth/login.html", email="", error=None,
+                           next=safe_next(request.args.get("next")))
+
+
+@bp.post("/login")
+def login_submit():
+    """Check the password; failures are counted per email and IP and slow guessing down."""
+    email = users.normalise_email(request.form.get("email", ""))
+    password = request.form.get("password", "")
+    next_path = safe_next(request.form.get("next"))
+    limits = login_throttle.buckets(email, request.remote_addr)
+    database = get_db()
+    with database.read_sessions() as session:
+        user = users.find_user(session, email)
+        wait = login_throttle.blocked_seconds(session.connection(), limits)
+    if wait:
+        error = f"Too many attempts, try again in {login_throttle.minutes(wait)} minutes."
+        return render_template("auth/login.html", email=email, error=error, next=next_path), 429
+    if user is not None and users.check_password(user, password):
+        login_user(user)
+        return redirect(next_path or url_for("dashboard.index"))
+    if user is None:  # spend the same time as a real check, so timing does not reveal emails
+        users.check_password(User(password_hash=_decoy_hash()), password)
+    with database.write_transaction() as connection:
+        login_throttle.record_failure(connection, limits)
+    error = "Wrong email or password."
+    return render_template("auth/login.html", email=email, error=error, next=next_path), 401
+
+
+@bp.post("/logout")
+def logout():
+    """End the session; POST only, so no link or image can log a person out."""
+    logout_user()
+    flash("You are logged out.", "success")
+    return redirect(url_for("auth.login"), 303)
