@@ -1,0 +1,210 @@
+"""Sign-in: one-time setup, login with a safe next and throttled failures, POST-only logout."""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.browsing import submit
+from tests.conftest import TEST_EMAIL, TEST_PASSWORD
+from tests.forms import csrf_token_from
+from webapp.db import get_db
+from webapp.models import ApiKey, User
+from webapp.safe_redirect import safe_next
+
+EVIL_NEXT = [
+    "//evil.com",
+    "//evil.com/path",
+    "https://evil.com",
+    "http://evil.com/",
+    "/\\evil.com",
+    "\\\\evil.com",
+    "javascript:alert(1)",
+    "evil.com",
+    "/\tevil.com",
+    "",
+    None,
+]
+
+
+@pytest.mark.parametrize("target", ["/", "/applications", "/applications/3?x=1#links"])
+def test_safe_next_keeps_local_paths(target):
+    assert safe_next(target) == target
+
+
+@pytest.mark.parametrize("target", EVIL_NEXT)
+def test_safe_next_refuses_everything_else(target):
+    assert safe_next(target) is None
+
+
+def _count(app, model) -> int:
+    with app.app_context(), get_db().read_sessions() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def _setup(client, email="owner@example.com", password="a good passphrase", again=None):
+    return submit(client, "/setup", "/setup", {
+        "email": email, "password": password,
+        "password_again": password if again is None else again,
+    })
+
+
+def test_without_a_user_every_page_leads_to_setup(client):
+    for path in ("/", "/login", "/applications", "/settings"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/setup"
+
+
+def test_api_and_static_are_never_led_to_setup(client):
+    assert client.get("/api/tracking-ingest/health").status_code == 200
+    assert client.post("/api/tracking-ingest/test").status_code == 401
+    assert client.get("/static/css/app.css").status_code == 200
+
+
+def test_setup_creates_owner_and_shows_a_working_key_once(app, client):
+    response = _setup(client)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    keys = re.findall(r'value="(ti_[A-Za-z0-9_-]+)"', page)
+    assert len(keys) == 1
+    assert "shown only this once" in page
+    answer = client.post("/api/tracking-ingest/test", headers={"X-API-Key": keys[0]})
+    assert answer.status_code == 200
+    with app.app_context(), get_db().read_sessions() as session:
+        key = session.scalar(select(ApiKey))
+        assert key.name == "steve-glen.com"
+        assert keys[0] not in (key.key_hash, key.prefix)
+    assert client.get("/settings").status_code == 200  # the owner is logged in
+
+
+def test_setup_does_not_create_a_key_when_one_is_active(app, client, api_key):
+    page = _setup(client).get_data(as_text=True)
+    assert "ti_" not in page
+    assert "already exists" in page
+    assert _count(app, ApiKey) == 1
+
+
+def test_setup_is_refused_once_a_user_exists(app, client):
+    token_page = client.get("/setup")
+    _setup(client)
+    assert client.get("/setup").headers["Location"] == "/login"
+    again = client.post("/setup", data={
+        "email": "intruder@example.com", "password": "another passphrase",
+        "password_again": "another passphrase", "csrf_token": csrf_token_from(token_page),
+    })
+    assert again.status_code == 303
+    assert again.headers["Location"] == "/login"
+    assert _count(app, User) == 1
+
+
+@pytest.mark.parametrize(("email", "password", "again", "message"), [
+    ("not-an-email", "a good passphrase", None, "Enter a valid email address."),
+    ("owner@example.com", "short", None, "at least 8 characters"),
+    ("owner@example.com", "a good passphrase", "something else", "The two passwords differ."),
+])
+def test_setup_explains_bad_input_and_saves_nothing(app, client, email, password, again, message):
+    response = _setup(client, email, password, again)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert _count(app, User) == 0
+
+
+def test_setup_without_csrf_token_is_rejected(app, client):
+    client.get("/setup")
+    response = client.post("/setup", data={
+        "email": TEST_EMAIL, "password": TEST_PASSWORD, "password_again": TEST_PASSWORD,
+    })
+    assert response.status_code == 400
+    assert _count(app, User) == 0
+
+
+def test_login_without_csrf_token_is_rejected(client, user):
+    client.get("/login")
+    response = client.post("/login", data={"email": TEST_EMAIL, "password": TEST_PASSWORD})
+    assert response.status_code == 400
+    assert client.get("/settings").status_code == 302
+
+
+def test_logout_without_csrf_token_is_rejected(client, auth):
+    auth.login()
+    assert client.post("/logout").status_code == 400
+    assert client.get("/settings").status_code == 200
+
+
+def test_login_page_has_labelled_fields(client, user):
+    page = client.get("/login").get_data(as_text=True)
+    assert '<label for="email">Email</label>' in page
+    assert '<label for="password">Password</label>' in page
+    assert ">Log in</button>" in page
+
+
+def test_login_goes_to_dashboard_and_sets_a_strict_cookie(client, auth):
+    response = auth.login()
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def _login_with_next(client, next_value):
+    return submit(client, "/login", "/login", {
+        "email": TEST_EMAIL, "password": TEST_PASSWORD, "next": next_value,
+    })
+
+
+def test_login_follows_a_local_next(client, user):
+    response = _login_with_next(client, "/applications?archived=1")
+    assert response.headers["Location"] == "/applications?archived=1"
+
+
+@pytest.mark.parametrize("target", [value for value in EVIL_NEXT if value])
+def test_login_ignores_a_foreign_next(client, user, target):
+    response = _login_with_next(client, target)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_login_form_carries_only_a_safe_next(client, user):
+    assert 'name="next" value="/settings"' in client.get("/login?next=/settings").get_data(
+        as_text=True)
+    assert 'name="next"' not in client.get("/login?next=//evil.com").get_data(as_text=True)
+
+
+def test_pages_need_login_and_come_back_after_it(client, user):
+    response = client.get("/applications")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_wrong_password_is_refused_without_saying_which_part(client, auth):
+    for email in (TEST_EMAIL, "nobody@example.com"):
+        response = auth.login(email=email, password="wrong password")
+        assert response.status_code == 401
+        assert "Wrong email or password." in response.get_data(as_text=True)
+    assert client.get("/settings").status_code == 302
+
+
+def test_repeated_failures_for_one_email_are_slowed_down(client, auth):
+    for _attempt in range(5):
+        assert auth.login(password="wrong password").status_code == 401
+    blocked = auth.login()  # even the right password waits now
+    assert blocked.status_code == 429
+    assert re.search(r"Too many attempts, try again in \d+ minutes", blocked.get_data(as_text=True))
+    assert client.get("/settings").status_code == 302
+
+
+def test_repeated_failures_from_one_address_are_slowed_down(client, auth):
+    for attempt in range(20):
+        assert auth.login(email=f"guess{attempt}@example.com", password="x" * 8).status_code == 401
+    assert auth.login().status_code == 429
+
+
+def test_logout_is_post_only_and_ends_the_session(client, auth):
+    auth.login()
+    assert client.get("/logout").status_code == 405
+    response = submit(client, "/settings", "/logout")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/login"
+    assert client.get("/settings").status_code == 302

@@ -1,0 +1,92 @@
+"""CSV import: valid rows are imported, every bad row is reported by its number."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from tests.forms import csrf_token_from
+from webapp.csv_import import decode_upload, parse_csv
+from webapp.db import get_db
+from webapp.models import Application
+
+GOOD_AND_BAD = """company,title,posting_url,location,applied_on,status,notes
+Acme Corp,Backend Engineer,https://jobs.example.com/1,Remote,2025-10-20,applied,"Met them at a meetup, nice"
+,Missing Company,,,,,
+Globex,Data Engineer,,Berlin,20.10.2025,,
+Initech,Platform Engineer,,,2025-10-21,ghosted,
+Umbrella,SRE,,,,Interviewing,
+"""
+
+
+def test_parse_keeps_valid_rows_and_numbers_bad_ones_like_a_spreadsheet():
+    result = parse_csv(GOOD_AND_BAD)
+    assert [row.company for row in result.rows] == ["Acme Corp", "Umbrella"]
+    assert result.rows[0].applied_on == date(2025, 10, 20)
+    assert result.rows[0].notes == "Met them at a meetup, nice"
+    assert result.rows[1].status == "interviewing"
+    assert result.errors == [
+        "Row 3: Company is required.",
+        "Row 4: Applied on is a date like 2025-10-22 (YYYY-MM-DD).",
+        "Row 5: Status is one of: applied, interviewing, offer, rejected, withdrawn.",
+    ]
+
+
+def test_only_required_columns_in_any_order():
+    result = parse_csv("Title,Company\nEngineer,Acme\n\n")
+    assert [(row.company, row.title, row.status) for row in result.rows] == [
+        ("Acme", "Engineer", "applied")]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "The file is empty"),
+    ("company,name\nAcme,x\n", "Unknown column(s): name"),
+    ("company,location\nAcme,Remote\n", "needs the column(s): title"),
+    ("company,title,company\n", "appears twice"),
+])
+def test_unusable_files_are_refused_whole(text, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_csv(text)
+
+
+def test_a_row_with_extra_cells_is_reported():
+    result = parse_csv("company,title\nAcme,Engineer,surprise\n")
+    assert result.errors == ["Row 2: more cells than columns in the header."]
+
+
+def test_uploads_must_be_utf8_and_may_carry_a_bom():
+    assert decode_upload("\ufeffcompany,title\n".encode()) == "company,title\n"
+    with pytest.raises(ValueError, match="not UTF-8"):
+        decode_upload("café".encode("latin-1"))
+
+
+def test_upload_imports_valid_rows_and_reports_the_rest(app, client, auth, tmp_path):
+    auth.login()
+    path = tmp_path / "applications.csv"
+    path.write_text(GOOD_AND_BAD, encoding="utf-8")
+    token = csrf_token_from(client.get("/applications/import"))
+    with path.open("rb") as upload:
+        response = client.post("/applications/import", data={"csrf_token": token, "file": upload},
+                               content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Imported 2 applications." in page
+    assert "Row 3: Company is required." in page
+    assert "Row 5: Status is one of" in page
+    with app.app_context(), get_db().read_sessions() as session:
+        companies = sorted(app.job.company for app in session.scalars(select(Application)))
+    assert companies == ["Acme Corp", "Umbrella"]
+
+
+def test_upload_of_an_unusable_file_imports_nothing(app, client, auth, tmp_path):
+    auth.login()
+    path = tmp_path / "wrong.csv"
+    path.write_text("name,role\nAcme,Engineer\n", encoding="utf-8")
+    token = csrf_token_from(client.get("/applications/import"))
+    with path.open("rb") as upload:
+        response = client.post("/applications/import", data={"csrf_token": token, "file": upload},
+                               content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Unknown column(s): name, role" in response.get_data(as_text=True)
+    with app.app_context(), get_db().read_sessions() as session:
+        assert session.scalar(select(Application.id)) is None
