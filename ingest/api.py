@@ -119,7 +119,7 @@ def batch():
         return _validation_failed(checked.errors)
 
     try:
-        stored = store_batch(get_db(), checked.rows, g.api_key_id)
+        stored = store_batch(get_db(), checked.rows, received_at, g.api_key_id)
     except OperationalError:
         raise  # unreachable database: 503 with Retry-After (database_unavailable)
     except Exception:

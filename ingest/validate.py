@@ -9,10 +9,12 @@ from datetime import UTC, datetime, timedelta
 import orjson
 
 TRACKING_ID = re.compile(r"[A-Za-z0-9._~-]{1,100}")
+# Canonical dotted-quad IPv4 (no leading zeros) needs no further parsing; the rest goes
+# through ipaddress, which also normalises IPv6 spellings.
+_PLAIN_IPV4 = re.compile(r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)")
 MAX_METADATA_BYTES = 8192
+_UTC_SUFFIXES = ("Z", "+00:00")
 
-# Optional plain-string fields and their longest allowed length, in the contract's order.
-_TEXT_LIMITS = {"user_agent": 500, "click_source": 50, "referrer_url": 1000, "session_id": 100}
 
 
 class RequestShapeError(ValueError):
@@ -30,7 +32,7 @@ def events_of(payload, max_events: int) -> list:
     """The events array of a parsed body, or RequestShapeError saying what is wrong."""
     if not isinstance(payload, dict):
         raise RequestShapeError("Request body must be a JSON object")
-    if "events" not in payload or payload["events"] is None:
+    if payload.get("events") is None:
         raise RequestShapeError("Missing required field: events")
     events = payload["events"]
     if not isinstance(events, list):
@@ -44,9 +46,13 @@ def events_of(payload, max_events: int) -> list:
 
 def parse_clicked_at(text: str) -> datetime | None:
     """ISO 8601 date and time to naive UTC; no offset means UTC. None when unreadable."""
-    if not ("T" in text or "t" in text or text[10:11] == " "):
+    if "T" not in text and "t" not in text and text[10:11] != " ":
         return None  # a date alone is not a click time
     try:
+        for utc_suffix in _UTC_SUFFIXES:  # the common case, without time-zone arithmetic
+            if text.endswith(utc_suffix):
+                moment = datetime.fromisoformat(text[: -len(utc_suffix)])
+                return moment if moment.tzinfo is None else None  # two offsets: unreadable
         moment = datetime.fromisoformat(text)
         if moment.tzinfo is not None:
             moment = moment.astimezone(UTC).replace(tzinfo=None)
@@ -55,7 +61,10 @@ def parse_clicked_at(text: str) -> datetime | None:
     return moment
 
 
-def _valid_ip(text: str) -> str | None:
+def normalised_ip(text: str) -> str | None:
+    """The address in its canonical spelling, or None when it is not an IP address."""
+    if _PLAIN_IPV4.fullmatch(text):
+        return text
     if len(text) > 45:
         return None
     try:
@@ -64,21 +73,28 @@ def _valid_ip(text: str) -> str | None:
         return None
 
 
-def dedup_key(row: dict, clicked_at_supplied: bool) -> str | None:
-    """The retry-safe identity of a click (CONTRACT.md, De-duplication), hashed to 32 hex."""
-    if row["event_id"] is not None:
-        material = "e\0" + row["event_id"]
-    elif clicked_at_supplied:
-        parts = (row["tracking_id"], row["clicked_at"].isoformat(timespec="microseconds"),
-                 row["ip_address"], row["user_agent"], row["click_source"])
-        material = "c\0" + "\0".join("\1" if part is None else part for part in parts)
+def dedup_key(tracking_id, ip_address, user_agent, click_source) -> int:
+    """What, beside clicked_at, makes a click without event_id the same click (CONTRACT.md,
+    De-duplication), as a signed 64-bit hash: a narrow key keeps the unique index cheap."""
+    material = "\0".join((tracking_id, ip_address or "\1", user_agent or "\1", click_source or "\1"))
+    return int.from_bytes(hashlib.blake2b(material.encode(), digest_size=8).digest(), "big",
+                          signed=True)
+
+
+def _checked_text(n: int, value, name: str, limit: int, problems: list):
+    """An optional string field's value, or None after recording what is wrong with it."""
+    if value is None or (type(value) is str and len(value) <= limit):
+        return value
+    if type(value) is not str:
+        problems.append(f"Event {n}: {name} must be a string")
     else:
-        return None
-    return hashlib.blake2b(material.encode(), digest_size=16).hexdigest()
+        problems.append(f"Event {n}: {name} exceeds {limit} characters")
+    return None
 
 
-def _check_event(n: int, event, received_at: datetime, latest: datetime) -> tuple[dict | None, list]:
-    if not isinstance(event, dict):
+def _check_event(n: int, event, received_at: datetime, latest: datetime):
+    """(row, None) for a valid event, (None, problems) otherwise."""
+    if type(event) is not dict:
         return None, [f"Event {n}: Event must be a JSON object"]
     problems = []
     get = event.get
@@ -86,58 +102,52 @@ def _check_event(n: int, event, received_at: datetime, latest: datetime) -> tupl
     tracking_id = get("tracking_id")
     if tracking_id is None:
         problems.append(f"Event {n}: Missing required field: tracking_id")
-    elif not isinstance(tracking_id, str):
+    elif type(tracking_id) is not str:
         problems.append(f"Event {n}: tracking_id must be a string")
     elif not TRACKING_ID.fullmatch(tracking_id):
         problems.append(f"Event {n}: Invalid tracking_id format")
 
     clicked_at = get("clicked_at")
-    supplied = clicked_at is not None
-    if not supplied:
-        clicked_at = received_at
-    elif not isinstance(clicked_at, str):
-        problems.append(f"Event {n}: clicked_at must be a string")
-    else:
-        clicked_at = parse_clicked_at(clicked_at)
-        if clicked_at is None:
-            problems.append(f"Event {n}: Invalid clicked_at format (must be ISO 8601 datetime)")
-        elif clicked_at > latest:
-            problems.append(f"Event {n}: clicked_at is in the future")
+    if clicked_at is not None:
+        if type(clicked_at) is not str:
+            problems.append(f"Event {n}: clicked_at must be a string")
+        else:
+            clicked_at = parse_clicked_at(clicked_at)
+            if clicked_at is None:
+                problems.append(f"Event {n}: Invalid clicked_at format (must be ISO 8601 datetime)")
+            elif clicked_at > latest:
+                problems.append(f"Event {n}: clicked_at is in the future")
 
     ip_address = get("ip_address")
     if ip_address is not None:
-        if not isinstance(ip_address, str):
+        if type(ip_address) is not str:
             problems.append(f"Event {n}: ip_address must be a string")
         else:
-            ip_address = _valid_ip(ip_address)
+            ip_address = normalised_ip(ip_address)
             if ip_address is None:
                 problems.append(f"Event {n}: Invalid ip_address (must be an IPv4 or IPv6 address)")
 
-    texts = {}
-    for name, limit in _TEXT_LIMITS.items():
-        value = get(name)
-        if value is None:
-            texts[name] = None
-            continue
-        if not isinstance(value, str):
-            problems.append(f"Event {n}: {name} must be a string")
-            continue
-        if name == "click_source":
-            value = value.strip().lower() or None
-        if value is not None and len(value) > limit:
-            problems.append(f"Event {n}: {name} exceeds {limit} characters")
-        texts[name] = value
+    user_agent = _checked_text(n, get("user_agent"), "user_agent", 500, problems)
+    click_source = get("click_source")
+    if type(click_source) is str:
+        click_source = click_source.strip().lower() or None
+    click_source = _checked_text(n, click_source, "click_source", 50, problems)
+    referrer_url = _checked_text(n, get("referrer_url"), "referrer_url", 1000, problems)
+    session_id = _checked_text(n, get("session_id"), "session_id", 100, problems)
 
     metadata = get("metadata")
     if metadata is not None:
-        if not isinstance(metadata, dict):
+        if type(metadata) is not dict:
             problems.append(f"Event {n}: metadata must be a JSON object")
-        elif len(orjson.dumps(metadata)) > MAX_METADATA_BYTES:
-            problems.append(f"Event {n}: metadata exceeds {MAX_METADATA_BYTES} bytes")
+        else:
+            serialised = orjson.dumps(metadata)
+            if len(serialised) > MAX_METADATA_BYTES:
+                problems.append(f"Event {n}: metadata exceeds {MAX_METADATA_BYTES} bytes")
+            metadata = serialised.decode()
 
     event_id = get("event_id")
     if event_id is not None:
-        if not isinstance(event_id, str):
+        if type(event_id) is not str:
             problems.append(f"Event {n}: event_id must be a string")
         elif len(event_id) > 100:
             problems.append(f"Event {n}: event_id exceeds 100 characters")
@@ -145,21 +155,27 @@ def _check_event(n: int, event, received_at: datetime, latest: datetime) -> tupl
 
     if problems:
         return None, problems
-    row = {
+    return {
         "tracking_id": tracking_id,
-        "clicked_at": clicked_at,
-        "received_at": received_at,
+        "clicked_at": clicked_at or received_at,
         "ip_address": ip_address,
-        **texts,
+        "user_agent": user_agent,
+        "click_source": click_source,
+        "referrer_url": referrer_url,
+        "session_id": session_id,
         "metadata": metadata,
         "event_id": event_id,
-    }
-    row["dedup_key"] = dedup_key(row, supplied)
-    return row, problems
+        "dedup_key": (
+            dedup_key(tracking_id, ip_address, user_agent, click_source)
+            if event_id is None and clicked_at is not None else None
+        ),
+    }, None
 
 
 def validate_events(events: list, received_at: datetime, max_future: timedelta) -> BatchValidation:
-    """Check every event; valid ones become rows, each problem becomes one error line."""
+    """Check every event; valid ones become rows, each problem becomes one error line.
+
+    Rows carry metadata already serialised to JSON text, as it was measured."""
     outcome = BatchValidation()
     latest = received_at + max_future
     for n, event in enumerate(events, start=1):

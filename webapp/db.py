@@ -1,5 +1,7 @@
 """The database handle shared by both doors: one engine, per-request ORM sessions."""
 
+import fcntl
+import threading
 from contextlib import contextmanager
 
 import orjson
@@ -52,11 +54,40 @@ def make_engine(url: str) -> Engine:
     )
 
 
+class SQLiteWriteLock:
+    """Queues SQLite writers in the kernel instead of in SQLite's busy handler, which
+    polls with sleeps of up to 100 ms: a thread lock inside the process, a file lock
+    beside the database across worker processes; waiters wake the moment it is free."""
+
+    def __init__(self, database_path: str):
+        self._path = database_path + ".write-lock"
+        self._threads = threading.Lock()
+        self._file = None
+
+    @contextmanager
+    def held(self):
+        with self._threads:
+            if self._file is None:
+                self._file = open(self._path, "a+b")  # noqa: SIM115 - kept open for reuse
+            fcntl.flock(self._file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self._file, fcntl.LOCK_UN)
+
+    def after_fork(self) -> None:
+        """A forked worker needs its own open file: flock belongs to the open file."""
+        self._threads = threading.Lock()
+        self._file = None
+
+
 class Database:
     """Holds the engine and session factories of one app."""
 
     def __init__(self, url: str):
         self.engine = make_engine(url)
+        path = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
+        self._write_lock = SQLiteWriteLock(path) if path and path != ":memory:" else None
         # Writes take the SQLite write lock up front; elsewhere the option is ignored.
         self.write_engine = self.engine.execution_options(sqlite_immediate=True)
         self.read_sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
@@ -65,8 +96,18 @@ class Database:
     @contextmanager
     def write_transaction(self):
         """A Core connection inside one write transaction, committed on success."""
-        with self.write_engine.begin() as connection:
+        if self._write_lock is None:
+            with self.write_engine.begin() as connection:
+                yield connection
+            return
+        with self._write_lock.held(), self.write_engine.begin() as connection:
             yield connection
+
+    def after_fork(self) -> None:
+        """Drop what the parent process opened; each worker opens its own."""
+        self.engine.dispose(close=False)
+        if self._write_lock is not None:
+            self._write_lock.after_fork()
 
     @property
     def is_sqlite(self) -> bool:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -110,7 +111,9 @@ class LinkClick(Base):
 
     __tablename__ = "link_clicks"
     __table_args__ = (
-        Index("ix_link_clicks_clicked_at", "clicked_at"),
+        # De-duplication of clicks without event_id, and every time-range query. Led by
+        # clicked_at, so fresh clicks append at the index's end instead of scattering.
+        UniqueConstraint("clicked_at", "dedup_key", name="uq_link_clicks_clicked_at_dedup_key"),
         Index("ix_link_clicks_tracking_id_clicked_at", "tracking_id", "clicked_at"),
     )
 
@@ -124,9 +127,11 @@ class LinkClick(Base):
     referrer_url: Mapped[str | None] = mapped_column(String(1000))
     session_id: Mapped[str | None] = mapped_column(String(100))
     event_metadata: Mapped[dict | None] = mapped_column("metadata", JSON)
-    event_id: Mapped[str | None] = mapped_column(String(100))
-    # Hash of the de-duplication key; NULL (never equal) for clicks that cannot be matched.
-    dedup_key: Mapped[str | None] = mapped_column(String(32), unique=True)
+    # The sender's id for the click: unique, so a re-sent event is stored once.
+    event_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    # 64-bit hash of tracking_id, ip, agent and source for clicks that came without event_id
+    # but with their own clicked_at; NULL (never equal) otherwise.
+    dedup_key: Mapped[int | None] = mapped_column(BigInteger)
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
     api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
 

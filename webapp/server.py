@@ -26,7 +26,7 @@ class _Gunicorn(BaseApplication):
 def run(app, host: str, port: int, workers: int, threads: int) -> None:
     def post_fork(_server, _worker):
         """Each worker opens its own database connections, never the master's."""
-        app.extensions["db"].engine.dispose(close=False)
+        app.extensions["db"].after_fork()
 
     options = {
         "bind": f"{host}:{port}",

@@ -77,15 +77,15 @@ def upgrade() -> None:
     sa.Column('session_id', sa.String(length=100), nullable=True),
     sa.Column('metadata', sa.JSON(), nullable=True),
     sa.Column('event_id', sa.String(length=100), nullable=True),
-    sa.Column('dedup_key', sa.String(length=32), nullable=True),
+    sa.Column('dedup_key', sa.BigInteger(), nullable=True),
     sa.Column('is_bot', sa.Boolean(), nullable=False),
     sa.Column('api_key_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['api_key_id'], ['api_keys.id'], name=op.f('fk_link_clicks_api_key_id_api_keys')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_link_clicks')),
-    sa.UniqueConstraint('dedup_key', name=op.f('uq_link_clicks_dedup_key'))
+    sa.UniqueConstraint('clicked_at', 'dedup_key', name='uq_link_clicks_clicked_at_dedup_key'),
+    sa.UniqueConstraint('event_id', name=op.f('uq_link_clicks_event_id'))
     )
     with op.batch_alter_table('link_clicks', schema=None) as batch_op:
-        batch_op.create_index('ix_link_clicks_clicked_at', ['clicked_at'], unique=False)
         batch_op.create_index('ix_link_clicks_tracking_id_clicked_at', ['tracking_id', 'clicked_at'], unique=False)
 
     op.create_table('tracking_links',
@@ -112,7 +112,6 @@ def downgrade() -> None:
     op.drop_table('tracking_links')
     with op.batch_alter_table('link_clicks', schema=None) as batch_op:
         batch_op.drop_index('ix_link_clicks_tracking_id_clicked_at')
-        batch_op.drop_index('ix_link_clicks_clicked_at')
 
     op.drop_table('link_clicks')
     op.drop_table('applications')
