@@ -1,0 +1,121 @@
+"""Dashboard filters as they live in the URL, so every view can be bookmarked and shared.
+
+Parsing never fails: a value that makes no sense falls back to its default."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+PRESETS: dict[str, timedelta | None] = {
+    "24h": timedelta(hours=24),
+    "7d": timedelta(days=7),
+    "30d": timedelta(days=30),
+    "90d": timedelta(days=90),
+    "all": None,
+}
+PRESET_LABELS = {"24h": "24 hours", "7d": "7 days", "30d": "30 days", "90d": "90 days",
+                 "all": "All time"}
+DEFAULT_RANGE = "30d"
+CUSTOM = "custom"
+MAX_SOURCE_LENGTH = 50
+MAX_PAGE = 100_000
+TRUE_WORDS = {"1", "on", "true", "yes"}
+
+
+def _date(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw.strip()) if raw else None
+    except ValueError:
+        return None
+
+
+def _positive_int(raw: str | None, ceiling: int) -> int | None:
+    try:
+        value = int(raw) if raw else None
+    except ValueError:
+        return None
+    return value if value is not None and 1 <= value <= ceiling else None
+
+
+def _source(raw: str | None) -> str | None:
+    value = (raw or "").strip().lower()
+    return value[:MAX_SOURCE_LENGTH] or None
+
+
+def local_midnight_utc(day: date, zone: ZoneInfo) -> datetime:
+    """The naive UTC instant at which a day starts in the zone (DST-aware)."""
+    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the dashboard shows; defaults are the last 30 days without bots."""
+
+    range: str = DEFAULT_RANGE
+    start: date | None = None
+    end: date | None = None
+    source: str | None = None
+    application_id: int | None = None
+    include_bots: bool = False
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: Mapping) -> "Filters":
+        start, end = _date(args.get("from")), _date(args.get("to"))
+        if start and end and start > end:
+            start, end = end, start
+        chosen = args.get("range")
+        if start or end:
+            chosen = CUSTOM
+        elif chosen not in PRESETS:
+            chosen = DEFAULT_RANGE
+        return cls(
+            range=chosen,
+            start=start,
+            end=end,
+            source=_source(args.get("source")),
+            application_id=_positive_int(args.get("application"), 2**31 - 1),
+            include_bots=(args.get("bots") or "").strip().lower() in TRUE_WORDS,
+            page=_positive_int(args.get("page"), MAX_PAGE) or 1,
+        )
+
+    def params(self) -> dict[str, str]:
+        """The non-default values under their URL names."""
+        pairs = {
+            "range": self.range if self.range not in (DEFAULT_RANGE, CUSTOM) else None,
+            "from": self.start.isoformat() if self.start else None,
+            "to": self.end.isoformat() if self.end else None,
+            "source": self.source,
+            "application": str(self.application_id) if self.application_id else None,
+            "bots": "1" if self.include_bots else None,
+            "page": str(self.page) if self.page > 1 else None,
+        }
+        return {name: value for name, value in pairs.items() if value is not None}
+
+    def query_string(self) -> str:
+        return urlencode(self.params())
+
+    def with_changes(self, **changes) -> "Filters":
+        """A copy with some values changed; any change but the page starts at page 1."""
+        names = {field.name for field in fields(self)}
+        unknown = set(changes) - names
+        if unknown:
+            raise TypeError(f"unknown filter(s): {', '.join(sorted(unknown))}")
+        if "page" not in changes:
+            changes["page"] = 1
+        return replace(self, **changes)
+
+    @property
+    def is_default(self) -> bool:
+        return self.with_changes() == Filters()
+
+    def window(self, zone: ZoneInfo, now: datetime) -> tuple[datetime | None, datetime | None]:
+        """Naive UTC bounds [start, end) of the range; None means unbounded."""
+        if self.range == CUSTOM:
+            start = local_midnight_utc(self.start, zone) if self.start else None
+            end = local_midnight_utc(self.end + timedelta(days=1), zone) if self.end else None
+            return start, end
+        span = PRESETS[self.range]
+        return (now - span if span else None), None

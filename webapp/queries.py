@@ -1,0 +1,323 @@
+"""The dashboard's read side: plain functions, filters in, rows out.
+
+Clicks are attributed to applications by a join at read time
+(link_clicks.tracking_id -> tracking_links -> jobs -> applications), so a link registered
+late claims its earlier clicks. Times are stored as naive UTC; days are cut at the user's
+local midnights, computed in Python with zoneinfo and compared as plain UTC ranges, which
+is exact for DST and half-hour zones and identical on SQLite and PostgreSQL.
+
+Unique visitors are distinct non-empty IP addresses: the one identifier senders post for
+every click (user agents are shared by thousands, session ids are optional)."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Integer,
+    case,
+    column,
+    false,
+    func,
+    literal,
+    select,
+    true,
+    values,
+)
+
+from webapp.filters import Filters, local_midnight_utc
+from webapp.models import Application, Job, LinkClick, TrackingLink
+
+clicks = LinkClick.__table__
+links = TrackingLink.__table__
+jobs = Job.__table__
+applications = Application.__table__
+
+PER_PAGE = 25
+TOP_APPLICATIONS = 8
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Filters made concrete for one request: UTC bounds and the user's zone."""
+
+    filters: Filters
+    zone: ZoneInfo
+    start: datetime | None
+    end: datetime | None
+
+    @classmethod
+    def of(cls, filters: Filters, zone: ZoneInfo, now: datetime) -> "Scope":
+        start, end = filters.window(zone, now)
+        return cls(filters, zone, start, end)
+
+
+@dataclass(frozen=True)
+class Summary:
+    clicks: int
+    visitors: int
+    applications: int
+    unmatched: int
+    last_click: datetime | None
+
+
+def application_tracking_ids(application_id: int):
+    """The tracking ids of an application's links, as a subquery."""
+    return (
+        select(links.c.tracking_id)
+        .join(applications, applications.c.job_id == links.c.job_id)
+        .where(applications.c.id == application_id)
+    )
+
+
+def conditions(scope: Scope, windowed: bool = True) -> list:
+    """WHERE clauses on link_clicks for the filters (bots out unless asked for)."""
+    f = scope.filters
+    where = [clicks.c.is_bot.in_([False, True]) if f.include_bots else clicks.c.is_bot == false()]
+    if windowed and scope.start is not None:
+        where.append(clicks.c.clicked_at >= scope.start)
+    if windowed and scope.end is not None:
+        where.append(clicks.c.clicked_at < scope.end)
+    if f.source:
+        where.append(clicks.c.click_source == f.source)
+    if f.application_id:
+        where.append(clicks.c.tracking_id.in_(application_tracking_ids(f.application_id)))
+    return where
+
+
+def _per_link(scope: Scope):
+    """Clicks, first and last click per tracking id: small, whatever the number of clicks."""
+    return (
+        select(
+            clicks.c.tracking_id,
+            func.count().label("clicks"),
+            func.min(clicks.c.clicked_at).label("first_click"),
+            func.max(clicks.c.clicked_at).label("last_click"),
+        )
+        .where(*conditions(scope))
+        .group_by(clicks.c.tracking_id)
+        .subquery("per_link")
+    )
+
+
+def summary(connection: Connection, scope: Scope) -> Summary:
+    per_link = _per_link(scope)
+    attributed = per_link.outerjoin(links, links.c.tracking_id == per_link.c.tracking_id).outerjoin(
+        applications, applications.c.job_id == links.c.job_id
+    )
+    totals = connection.execute(
+        select(
+            func.coalesce(func.sum(per_link.c.clicks), 0),
+            func.max(per_link.c.last_click),
+            func.count(applications.c.id.distinct()),
+            func.coalesce(func.sum(case((links.c.id.is_(None), per_link.c.clicks), else_=0)), 0),
+        ).select_from(attributed)
+    ).one()
+    visitors = select(clicks.c.ip_address).where(
+        *conditions(scope), clicks.c.ip_address.is_not(None)
+    ).group_by(clicks.c.ip_address).subquery()
+    visitor_count = connection.scalar(select(func.count()).select_from(visitors))
+    return Summary(int(totals[0]), visitor_count, totals[2], int(totals[3]), totals[1])
+
+
+def clicks_by_source(connection: Connection, scope: Scope) -> list[tuple[str | None, int]]:
+    """(source, clicks), most clicked first; None is clicks posted without a source."""
+    rows = connection.execute(
+        select(clicks.c.click_source, func.count())
+        .where(*conditions(scope))
+        .group_by(clicks.c.click_source)
+    ).all()
+    return sorted(((source, count) for source, count in rows), key=lambda row: (-row[1], row[0] or ""))
+
+
+def local_days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+
+
+def _day_span(connection: Connection, scope: Scope, now: datetime) -> tuple[datetime, datetime] | None:
+    """The UTC span the day chart covers: the window, or the clicks themselves for 'all'."""
+    start, end = scope.start, scope.end
+    if start is None or end is None:
+        # Unfiltered, min and max are the two ends of an index; filtered by source or
+        # application, the matching index ends. Bot clicks only ever widen the span.
+        narrowed = scope.filters.source or scope.filters.application_id
+        where = conditions(scope) if narrowed else []
+        bounds = connection.execute(select(
+            select(func.min(clicks.c.clicked_at)).where(*where).scalar_subquery(),
+            select(func.max(clicks.c.clicked_at)).where(*where).scalar_subquery(),
+        )).one()
+        if bounds[0] is None:
+            return None
+        start = start if start is not None else bounds[0]
+        end = end if end is not None else max(bounds[1] + timedelta(microseconds=1), now)
+    return (start, end) if start < end else None
+
+
+def _local_date(moment: datetime, zone: ZoneInfo) -> date:
+    return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).date()
+
+
+def clicks_per_day(
+    connection: Connection, scope: Scope, sources: list[str | None], now: datetime
+) -> tuple[list[date], dict[str | None, list[int]]]:
+    """Clicks per local day and source. Each (day, source) cell is an index range count
+    between the day's UTC bounds, so no per-row date arithmetic runs in the database."""
+    span = _day_span(connection, scope, now)
+    if span is None or not sources:
+        return [], {}
+    start, end = span
+    days = local_days(_local_date(start, scope.zone), _local_date(end - timedelta(microseconds=1), scope.zone))
+    bounds = []
+    for index, day in enumerate(days):
+        low = max(local_midnight_utc(day, scope.zone), start)
+        high = min(local_midnight_utc(day + timedelta(days=1), scope.zone), end)
+        bounds.append((index, low, high))
+    table = values(
+        column("i", Integer), column("lo", DateTime), column("hi", DateTime), name="days"
+    ).data(bounds).cte("days")
+    base = conditions(scope, windowed=False) + [
+        clicks.c.clicked_at >= table.c.lo, clicks.c.clicked_at < table.c.hi
+    ]
+    named = [source for source in sources if source is not None]
+    cells = [
+        select(func.count()).where(*base, clicks.c.click_source == literal(source))
+        .scalar_subquery().label(f"s{position}")
+        for position, source in enumerate(named)
+    ]
+    if None in sources:
+        named.append(None)
+        cells.append(
+            select(func.count()).where(*base, clicks.c.click_source.is_(None))
+            .scalar_subquery().label("none")
+        )
+    rows = connection.execute(select(table.c.i, *cells).order_by(table.c.i)).all()
+    return days, {source: [row[position + 1] for row in rows] for position, source in enumerate(named)}
+
+
+def clicks_by_application(
+    connection: Connection, scope: Scope, top: int = TOP_APPLICATIONS
+) -> list[tuple[str, int]]:
+    """("Company - Title", clicks) for the top applications, the rest summed as "Other"."""
+    per_link = _per_link(scope)
+    rows = connection.execute(
+        select(jobs.c.company, jobs.c.title, func.sum(per_link.c.clicks).label("clicks"))
+        .select_from(per_link)
+        .join(links, links.c.tracking_id == per_link.c.tracking_id)
+        .join(jobs, jobs.c.id == links.c.job_id)
+        .join(applications, applications.c.job_id == jobs.c.id)
+        .group_by(applications.c.id, jobs.c.company, jobs.c.title)
+        .order_by(func.sum(per_link.c.clicks).desc(), applications.c.id)
+    ).all()
+    ranked = [(f"{company} - {title}", int(count)) for company, title, count in rows]
+    rest = sum(count for _label, count in ranked[top:])
+    return ranked[:top] + ([("Other", rest)] if rest else [])
+
+
+def _click_rows(scope: Scope):
+    """Clicks newest first, each with its application and link when one is registered."""
+    return (
+        select(
+            clicks.c.id, clicks.c.clicked_at, clicks.c.tracking_id, clicks.c.click_source,
+            clicks.c.ip_address, clicks.c.user_agent, clicks.c.referrer_url, clicks.c.is_bot,
+            applications.c.id.label("application_id"), jobs.c.company, jobs.c.title,
+            links.c.source.label("link_source"),
+        )
+        .select_from(clicks)
+        .outerjoin(links, links.c.tracking_id == clicks.c.tracking_id)
+        .outerjoin(jobs, jobs.c.id == links.c.job_id)
+        .outerjoin(applications, applications.c.job_id == jobs.c.id)
+        .where(*conditions(scope))
+        .order_by(clicks.c.clicked_at.desc(), clicks.c.id.desc())
+    )
+
+
+def click_page(connection: Connection, scope: Scope, per_page: int = PER_PAGE):
+    """One page of clicks and whether an older page exists (no full count needed)."""
+    offset = (scope.filters.page - 1) * per_page
+    rows = connection.execute(_click_rows(scope).limit(per_page + 1).offset(offset)).all()
+    return rows[:per_page], len(rows) > per_page
+
+
+def export_rows(connection: Connection, scope: Scope, chunk: int = 1000) -> Iterator:
+    """Every filtered click, fetched from a server-side cursor in chunks."""
+    result = connection.execution_options(stream_results=True, yield_per=chunk).execute(
+        _click_rows(scope)
+    )
+    yield from result
+
+
+def unmatched(connection: Connection) -> list:
+    """Tracking ids no link knows, with their clicks (bots included), first and last seen.
+
+    Grouped once per bot flag, so each part reads its index in tracking_id order."""
+    parts = [
+        select(
+            clicks.c.tracking_id,
+            func.count().label("clicks"),
+            func.min(clicks.c.clicked_at).label("first_seen"),
+            func.max(clicks.c.clicked_at).label("last_seen"),
+        )
+        .where(clicks.c.is_bot == flag)
+        .group_by(clicks.c.tracking_id)
+        for flag in (false(), true())
+    ]
+    per_id = parts[0].union_all(parts[1]).subquery()
+    return connection.execute(
+        select(
+            per_id.c.tracking_id,
+            func.sum(per_id.c.clicks).label("clicks"),
+            func.min(per_id.c.first_seen).label("first_seen"),
+            func.max(per_id.c.last_seen).label("last_seen"),
+        )
+        .where(per_id.c.tracking_id.not_in(select(links.c.tracking_id)))
+        .group_by(per_id.c.tracking_id)
+        .order_by(func.sum(per_id.c.clicks).desc(), per_id.c.tracking_id)
+    ).all()
+
+
+def application_links(connection: Connection, scope: Scope, application_id: int) -> list:
+    """An application's links with their clicks, first and last click."""
+    per_link = _per_link(scope)
+    return connection.execute(
+        select(
+            links.c.tracking_id, links.c.source, links.c.label,
+            func.coalesce(per_link.c.clicks, 0).label("clicks"),
+            per_link.c.first_click, per_link.c.last_click,
+        )
+        .join(applications, applications.c.job_id == links.c.job_id)
+        .outerjoin(per_link, per_link.c.tracking_id == links.c.tracking_id)
+        .where(applications.c.id == application_id)
+        .order_by(links.c.created_at, links.c.id)
+    ).all()
+
+
+def application_options(connection: Connection) -> list:
+    """(id, "Company - Title") of every application, for the filter and link forms."""
+    rows = connection.execute(
+        select(applications.c.id, jobs.c.company, jobs.c.title)
+        .join(jobs, jobs.c.id == applications.c.job_id)
+        .order_by(applications.c.archived_at.is_not(None), jobs.c.company, jobs.c.title)
+    ).all()
+    return [(row.id, f"{row.company} - {row.title}") for row in rows]
+
+
+def known_sources(connection: Connection) -> list[str]:
+    """Sources of registered links, for the source filter (clicks' own sources are too
+    costly to list over millions of rows and would let a sender flood the menu)."""
+    return list(connection.scalars(select(links.c.source).distinct().order_by(links.c.source)))
+
+
+def application_header(connection: Connection, application_id: int):
+    """Company, title, status and dates of one application, or None."""
+    return connection.execute(
+        select(
+            applications.c.id, applications.c.status, applications.c.applied_on,
+            applications.c.archived_at, jobs.c.company, jobs.c.title, jobs.c.posting_url,
+            jobs.c.location,
+        )
+        .join(jobs, jobs.c.id == applications.c.job_id)
+        .where(applications.c.id == application_id)
+    ).one_or_none()
