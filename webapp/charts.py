@@ -55,6 +55,7 @@ def _layout(title: str, x_title: str, y_title: str, **extra) -> dict:
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
         hoverlabel=dict(font=dict(family=FONT)),
+        template="none",
         **extra,
     )
 

@@ -67,10 +67,12 @@ class Filters:
         if start and end and start > end:
             start, end = end, start
         chosen = args.get("range")
-        if start or end:
+        # Dates count when the range says custom, or says nothing (a hand-written URL).
+        if (chosen == CUSTOM or chosen is None) and (start or end):
             chosen = CUSTOM
-        elif chosen not in PRESETS:
-            chosen = DEFAULT_RANGE
+        else:
+            chosen = chosen if chosen in PRESETS else DEFAULT_RANGE
+            start = end = None
         return cls(
             range=chosen,
             start=start,
@@ -84,7 +86,7 @@ class Filters:
     def params(self) -> dict[str, str]:
         """The non-default values under their URL names."""
         pairs = {
-            "range": self.range if self.range not in (DEFAULT_RANGE, CUSTOM) else None,
+            "range": self.range if self.range != DEFAULT_RANGE else None,
             "from": self.start.isoformat() if self.start else None,
             "to": self.end.isoformat() if self.end else None,
             "source": self.source,

@@ -1,0 +1,51 @@
+"""Unknown tracking ids, and registering a link for one: its earlier clicks then count
+for the chosen application, because attribution is a join at read time."""
+
+from flask import flash, redirect, request, url_for
+from sqlalchemy import select
+
+from webapp import links, queries
+from webapp.dashboard import bp, bp_render, reading
+from webapp.db import get_session
+from webapp.models import Application
+
+
+@bp.get("/unmatched")
+def unmatched():
+    """The tracking ids no link knows yet, each with a form to register it."""
+    with reading() as connection:
+        rows = queries.unmatched(connection)
+        options = queries.application_options(connection)
+    return bp_render("dashboard/unmatched.html", rows=rows, applications=options,
+                     sources=links.SOURCES, errors={}, values={})
+
+
+@bp.post("/unmatched")
+def register_unmatched():
+    """Register a link for an unknown tracking id under the chosen application."""
+    tracking_id = request.form.get("tracking_id", "").strip()
+    source = request.form.get("source", "")
+    session = get_session()
+    job_id = None
+    if request.form.get("application", "").isdigit():
+        job_id = session.scalar(
+            select(Application.job_id).where(Application.id == int(request.form["application"]))
+        )
+    try:
+        if job_id is None:
+            raise ValueError("Choose the application this link belongs to.")
+        links.create_link(session, job_id, source, tracking_id=tracking_id)
+        session.commit()
+    except ValueError as problem:
+        session.rollback()
+        with reading() as connection:
+            rows = queries.unmatched(connection)
+            options = queries.application_options(connection)
+        return bp_render(
+            "dashboard/unmatched.html", rows=rows, applications=options, sources=links.SOURCES,
+            errors={tracking_id: str(problem)},
+            values={tracking_id: {"application": request.form.get("application", ""),
+                                  "source": source}},
+        ), 422
+    flash(f"Registered {tracking_id}: its clicks now count for that application.", "success")
+    return redirect(url_for("dashboard.unmatched"))
