@@ -2,6 +2,7 @@
 to measure it at scale (a million clicks load in well under a minute)."""
 
 import random
+import secrets
 import time
 from datetime import date, datetime, timedelta
 
@@ -67,8 +68,9 @@ UNMATCHED_SHARE = 0.02
 EASTERN_OFFSET = timedelta(hours=5)
 
 
-def _tracking_id(rng: random.Random) -> str:
-    return "".join(rng.choices("abcdefghijkmnopqrstuvwxyz23456789", k=12))
+def _tracking_id() -> str:
+    """Random even under a seed, so demo data can be added twice to one database."""
+    return secrets.token_urlsafe(9)
 
 
 def _make_applications(connection, rng: random.Random, days: int, today: date) -> dict:
@@ -92,7 +94,7 @@ def _make_applications(connection, rng: random.Random, days: int, today: date) -
             )
         )
         for source in rng.sample(SOURCES[:5], rng.randint(2, 4)):
-            tracking_id = _tracking_id(rng)
+            tracking_id = _tracking_id()
             sources[tracking_id] = source
             connection.execute(
                 insert(TrackingLink).values(
@@ -136,7 +138,7 @@ def _click_times(rng: random.Random, count: int, days: int, now: datetime) -> li
 def _click_rows(rng, count, days, now, sources_by_id):
     """Yield click rows in chunks, so memory stays flat for any count."""
     tracking_ids = list(sources_by_id)
-    unknown_ids = [f"unknown-{_tracking_id(rng)}" for _ in range(6)]
+    unknown_ids = [f"unknown-{_tracking_id()}" for _ in range(6)]
     link_weights = [rng.paretovariate(1.2) for _ in tracking_ids]
     visitors = _visitors(rng, max(20, count // 6))
     visitor_weights = [rng.paretovariate(1.5) for _ in visitors]
@@ -176,7 +178,7 @@ def fill(database, clicks: int, days: int, seed: int | None) -> int:
 @click.command("demo-data")
 @click.option("--clicks", default=5000, show_default=True, type=click.IntRange(min=0))
 @click.option("--days", default=180, show_default=True, type=click.IntRange(min=1))
-@click.option("--seed", default=None, type=int, help="Same seed, same data.")
+@click.option("--seed", default=None, type=int, help="Same seed, same pattern of clicks.")
 @with_appcontext
 def demo_data_command(clicks, days, seed):
     """Fill the database with realistic applications, links and clicks."""

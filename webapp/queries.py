@@ -124,13 +124,13 @@ def summary(connection: Connection, scope: Scope) -> Summary:
 
 
 def clicks_by_source(connection: Connection, scope: Scope) -> list[tuple[str | None, int]]:
-    """(source, clicks), most clicked first; None is clicks posted without a source."""
+    """(source, clicks), most clicked first; None (posted without a source) last of equals."""
     rows = connection.execute(
         select(clicks.c.click_source, func.count())
         .where(*conditions(scope))
         .group_by(clicks.c.click_source)
     ).all()
-    return sorted(((source, count) for source, count in rows), key=lambda row: (-row[1], row[0] or ""))
+    return sorted(rows, key=lambda row: (-row[1], row[0] is None, row[0] or ""))
 
 
 def local_days(first: date, last: date) -> list[date]:
