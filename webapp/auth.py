@@ -44,7 +44,9 @@ def users_exist() -> bool:
     """Once a user exists it stays so, so a worker asks the database only until then."""
     if current_app.extensions.get(_USERS_EXIST):
         return True
-    exists = get_session().scalar(select(User.id).limit(1)) is not None
+    # Its own short read, so a POST does not open the request's write transaction here.
+    with get_db().engine.connect() as connection:
+        exists = connection.scalar(select(User.id).limit(1)) is not None
     current_app.extensions[_USERS_EXIST] = exists
     return exists
 
