@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from webapp import apikeys, migrate, server, users
+from webapp.dashboard_bench import bench_dashboard_command
 from webapp.demo_data import demo_data_command
 from webapp.db import get_db
 
@@ -126,10 +127,22 @@ def bench_command(url, key, total_events, batch_size, senders, tracking_ids):
         raise SystemExit(1)
 
 
+@click.command("bench-suite")
+@click.option("--database-url", help="Benchmark this database instead of a fresh SQLite file.")
+@click.option("--workers", type=int, help="Server workers (serve's default when omitted).")
+@click.option("--pin-cpu", type=int, help="Pin server and load to this CPU and compare one "
+              "1000-event request with the floor, alternately.")
+def bench_suite_command(database_url, workers, pin_cpu):
+    """The contract's ingest scenarios against a freshly started server."""
+    from webapp.bench_suite import run_suite
+
+    run_suite(database_url, workers, pin_cpu, click.echo)
+
+
 def init_app(app) -> None:
     for command in (
         serve_command, migrate_command, api_keys_group, create_user_command, bench_command,
-        demo_data_command,
+        bench_suite_command, demo_data_command, bench_dashboard_command,
     ):
         app.cli.add_command(command)
 
