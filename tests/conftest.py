@@ -44,7 +44,7 @@ def app(database_url, tmp_path):
     )
     app.instance_path = str(tmp_path / "instance")
     yield app
-    app.extensions["db"].engine.dispose()
+    app.extensions["db"].dispose()
 
 
 @pytest.fixture

@@ -1,7 +1,5 @@
 """The database handle shared by both doors: one engine, per-request ORM sessions."""
 
-import fcntl
-import threading
 from contextlib import contextmanager
 
 import orjson
@@ -9,34 +7,11 @@ from flask import current_app, g, has_request_context, request
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+from webapp import sqlite
 
 
 def _json_dumps(value) -> str:
     return orjson.dumps(value).decode()
-
-
-def _prepare_sqlite(engine: Engine) -> None:
-    """WAL, a busy timeout, and BEGIN IMMEDIATE for writes, so concurrent writers wait, not fail.
-
-    pysqlite's own transaction handling is switched off so that we emit BEGIN ourselves
-    (SQLAlchemy's documented recipe for SQLite transactions).
-    """
-
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def on_begin(connection: Connection):
-        immediate = connection.get_execution_options().get("sqlite_immediate", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -45,40 +20,13 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(
             url,
             json_serializer=_json_dumps,
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            connect_args={"timeout": sqlite.BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
         )
-        _prepare_sqlite(engine)
+        sqlite.prepare_engine(engine)
         return engine
     return create_engine(
         url, json_serializer=_json_dumps, pool_pre_ping=True, pool_size=8, max_overflow=8
     )
-
-
-class SQLiteWriteLock:
-    """Queues SQLite writers in the kernel instead of in SQLite's busy handler, which
-    polls with sleeps of up to 100 ms: a thread lock inside the process, a file lock
-    beside the database across worker processes; waiters wake the moment it is free."""
-
-    def __init__(self, database_path: str):
-        self._path = database_path + ".write-lock"
-        self._threads = threading.Lock()
-        self._file = None
-
-    @contextmanager
-    def held(self):
-        with self._threads:
-            if self._file is None:
-                self._file = open(self._path, "a+b")  # noqa: SIM115 - kept open for reuse
-            fcntl.flock(self._file, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(self._file, fcntl.LOCK_UN)
-
-    def after_fork(self) -> None:
-        """A forked worker needs its own open file: flock belongs to the open file."""
-        self._threads = threading.Lock()
-        self._file = None
 
 
 class Database:
@@ -86,8 +34,13 @@ class Database:
 
     def __init__(self, url: str):
         self.engine = make_engine(url)
+        self.disposed = False
         path = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
-        self._write_lock = SQLiteWriteLock(path) if path and path != ":memory:" else None
+        on_disk = bool(path) and path != ":memory:"
+        self._write_lock = sqlite.WriteLock(path) if on_disk else None
+        if on_disk:  # every process that opens the database keeps its WAL checkpointed
+            checkpointer = sqlite.WalCheckpointer(path, self)
+            event.listen(self.engine, "connect", lambda *_: checkpointer.ensure_running())
         # Writes take the SQLite write lock up front; elsewhere the option is ignored.
         self.write_engine = self.engine.execution_options(sqlite_immediate=True)
         self.read_sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
@@ -104,10 +57,12 @@ class Database:
             yield connection
 
     def after_fork(self) -> None:
-        """Drop what the parent process opened; each worker opens its own."""
+        """Drop the parent's pooled connections; each worker opens its own."""
         self.engine.dispose(close=False)
-        if self._write_lock is not None:
-            self._write_lock.after_fork()
+
+    def dispose(self) -> None:
+        self.disposed = True
+        self.engine.dispose()
 
     @property
     def is_sqlite(self) -> bool:
