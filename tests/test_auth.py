@@ -213,3 +213,10 @@ def test_logout_is_post_only_and_ends_the_session(client, auth):
     assert response.status_code == 303
     assert response.headers["Location"] == "/login"
     assert client.get("/settings").status_code == 302
+
+
+def test_an_htmx_region_sends_the_whole_page_to_login(client, user):
+    response = client.get("/applications/1/links", headers={
+        "HX-Request": "true", "HX-Current-URL": "http://localhost/applications/1?range=7d"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"] == "/login?next=/applications/1?range%3D7d"

@@ -2,19 +2,22 @@
 
 import secrets
 from functools import cache
+from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from flask import (
     Blueprint,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
+from htmx_flask import request as htmx_request
+from sqlalchemy import select, text
 
 from webapp import apikeys, login_throttle, users
 from webapp.db import get_db, get_session
@@ -38,6 +41,19 @@ def load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
     return get_session().get(User, int(user_id))
+
+
+@login_manager.unauthorized_handler
+def ask_to_log_in():
+    """To the login page and back; an htmx region sends the whole page there, not itself."""
+    if htmx_request.htmx:
+        page = urlsplit(htmx_request.htmx.current_url or "")
+        back = safe_next(page.path + (f"?{page.query}" if page.query else ""))
+        response = make_response("", 401)
+        response.headers["HX-Redirect"] = url_for("auth.login", next=back)
+        return response
+    flash(login_manager.login_message, "error")
+    return redirect(url_for("auth.login", next=safe_next(request.full_path.rstrip("?"))))
 
 
 def users_exist() -> bool:
@@ -98,6 +114,9 @@ def create_owner():
     if errors:
         return render_template("auth/setup.html", email=email, errors=errors), 400
     session = get_session()
+    _serialise_setup(session)
+    if users.user_count(session):  # another setup won the race
+        return redirect(url_for("auth.login"), 303)
     user = users.create_user(session, email, password)
     plain_key = None
     if not apikeys.active_key_exists(session):
@@ -106,6 +125,13 @@ def create_owner():
     current_app.extensions[_USERS_EXIST] = True
     login_user(user)
     return render_template("auth/setup_done.html", api_key=plain_key, key_name=FIRST_KEY_NAME)
+
+
+def _serialise_setup(session) -> None:
+    """Two setups at once must not make two owners. SQLite's write session already holds
+    the write lock (BEGIN IMMEDIATE); PostgreSQL takes a lock on the users table."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE"))
 
 
 def _after_login() -> str:
