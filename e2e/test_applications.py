@@ -16,7 +16,8 @@ def test_add_an_application_and_copy_its_tracked_link(signed_in: Page, server):
     assert signed_in.evaluate("navigator.clipboard.readText()") == url
     second = add_link(signed_in, "resume")
     assert second != url
-    signed_in.get_by_role("navigation", name="Main").get_by_role("link", name="Applications").click()
+    main_nav = signed_in.get_by_role("navigation", name="Main")
+    main_nav.get_by_role("link", name="Applications").click()
     row = signed_in.get_by_role("row").filter(has_text="Acme Corp")
     expect(row.get_by_role("cell").nth(4)).to_have_text("2")
 

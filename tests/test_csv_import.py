@@ -11,7 +11,7 @@ from webapp.db import get_db
 from webapp.models import Application
 
 GOOD_AND_BAD = """company,title,posting_url,location,applied_on,status,notes
-Acme Corp,Backend Engineer,https://jobs.example.com/1,Remote,2025-10-20,applied,"Met them at a meetup, nice"
+Acme Corp,Backend Engineer,https://ex.com/1,Remote,2025-10-20,applied,"Met them at a meetup, nice"
 ,Missing Company,,,,,
 Globex,Data Engineer,,Berlin,20.10.2025,,
 Initech,Platform Engineer,,,2025-10-21,ghosted,

@@ -169,7 +169,8 @@ def import_csv():
     if upload is None or not upload.filename:
         return _render_import(error="Choose a CSV file to upload.")
     try:
-        result = csv_import.parse_csv(csv_import.decode_upload(upload.read(csv_import.MAX_BYTES + 1)))
+        text = csv_import.decode_upload(upload.read(csv_import.MAX_BYTES + 1))
+        result = csv_import.parse_csv(text)
     except ValueError as problem:
         return _render_import(error=str(problem))
     session = get_session()
