@@ -14,8 +14,14 @@ def test_add_an_application_and_copy_its_tracked_link(signed_in: Page, server):
     copy.click()
     expect(copy).to_have_text("Copied")
     assert signed_in.evaluate("navigator.clipboard.readText()") == url
+    # the application's own page embeds the same links region and adds links in place
+    signed_in.get_by_role("navigation", name="breadcrumb").get_by_role(
+        "link", name="Acme Corp – Backend Engineer").click()
+    expect(signed_in).to_have_url(f"{server}/applications/1")
+    expect(signed_in.get_by_label("Tracked URL for linkedin")).to_have_value(url)
     second = add_link(signed_in, "resume")
     assert second != url
+    expect(signed_in).to_have_url(f"{server}/applications/1")
     main_nav = signed_in.get_by_role("navigation", name="Main")
     main_nav.get_by_role("link", name="Applications").click()
     row = signed_in.get_by_role("row").filter(has_text="Acme Corp")
