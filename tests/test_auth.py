@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from tests.browsing import submit
 from tests.conftest import TEST_EMAIL, TEST_PASSWORD
 from tests.forms import csrf_token_from
-from webapp import login_throttle
+from webapp import apikeys, login_throttle
 from webapp.db import get_db
 from webapp.models import ApiKey, User
 from webapp.safe_redirect import safe_next
@@ -220,3 +220,23 @@ def test_an_htmx_region_sends_the_whole_page_to_login(client, user):
         "HX-Request": "true", "HX-Current-URL": "http://localhost/applications/1?range=7d"})
     assert response.status_code == 401
     assert response.headers["HX-Redirect"] == "/login?next=/applications/1?range%3D7d"
+
+
+def test_throttle_waits_until_the_window_ends(app):
+    limits = login_throttle.buckets("someone@example.com", "10.0.0.1")
+    start = 1_000 * login_throttle.PER_EMAIL.period_seconds + 10  # 10 s into a window
+    with app.app_context(), get_db().write_transaction() as connection:
+        for _attempt in range(login_throttle.PER_EMAIL.limit - 1):
+            login_throttle.record_failure(connection, limits, now=start)
+        assert login_throttle.blocked_seconds(connection, limits, now=start) == 0
+        login_throttle.record_failure(connection, limits, now=start)
+        assert login_throttle.blocked_seconds(connection, limits, now=start) == 890
+        next_window = start + 890
+        assert login_throttle.blocked_seconds(connection, limits, now=next_window) == 0
+
+
+def test_setup_names_the_first_key_beside_a_revoked_namesake(app, client):
+    with app.app_context(), get_db().write_sessions() as session, session.begin():
+        apikeys.create_key(session, "steve-glen.com")
+        apikeys.revoke_key(session, "steve-glen.com")
+    assert "“steve-glen.com 2”" in _setup(client).get_data(as_text=True)

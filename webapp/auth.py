@@ -118,13 +118,14 @@ def create_owner():
     if users.user_count(session):  # another setup won the race
         return redirect(url_for("auth.login"), 303)
     user = users.create_user(session, email, password)
-    plain_key = None
+    plain_key = key_name = None
     if not apikeys.active_key_exists(session):
-        _key, plain_key = apikeys.create_key(session, _free_key_name(session))
+        key, plain_key = apikeys.create_key(session, _free_key_name(session))
+        key_name = key.name
     session.commit()
     current_app.extensions[_USERS_EXIST] = True
     login_user(user)
-    return render_template("auth/setup_done.html", api_key=plain_key, key_name=FIRST_KEY_NAME)
+    return render_template("auth/setup_done.html", api_key=plain_key, key_name=key_name)
 
 
 def _serialise_setup(session) -> None:
