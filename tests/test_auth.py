@@ -240,3 +240,10 @@ def test_setup_names_the_first_key_beside_a_revoked_namesake(app, client):
         apikeys.create_key(session, "steve-glen.com")
         apikeys.revoke_key(session, "steve-glen.com")
     assert "“steve-glen.com 2”" in _setup(client).get_data(as_text=True)
+
+
+def test_a_form_posted_after_the_session_ended_leads_to_plain_login(client, user):
+    token = csrf_token_from(client.get("/login"))  # a session with a token but no user
+    response = client.post("/applications", data={"company": "Acme", "csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login"

@@ -53,7 +53,9 @@ def ask_to_log_in():
         response.headers["HX-Redirect"] = url_for("auth.login", next=back)
         return response
     flash(login_manager.login_message, "error")
-    return redirect(url_for("auth.login", next=safe_next(request.full_path.rstrip("?"))))
+    # A form posted after the session ended cannot be replayed; only pages are returned to.
+    back = safe_next(request.full_path.rstrip("?")) if request.method == "GET" else None
+    return redirect(url_for("auth.login", next=back))
 
 
 def users_exist() -> bool:
