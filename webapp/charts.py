@@ -23,6 +23,8 @@ SOURCE_COLOURS = {
 # Other sources draw from this palette by a hash of their name: stable across requests.
 PALETTE = ("#c2410c", "#0f766e", "#7c3aed", "#b45309", "#be185d", "#15803d", "#1d4ed8", "#854d0e")
 APPLICATION_COLOUR = "#2f6fb5"
+OTHER = "Other"  # the bar queries.clicks_by_application sums the rest into
+OTHER_COLOUR = "#a0a7ad"
 LABEL_LENGTH = 40
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
@@ -72,7 +74,7 @@ def per_day(days: list[date], series: dict[str | None, list[int]], title: str = 
     ]
     layout = _layout(
         title, "Day (your time zone)", "Clicks", barmode="stack",
-        legend=dict(title=dict(text="Source"), orientation="h", y=-0.25),
+        legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom"),
     )
     layout["xaxis"]["type"] = "date"
     return go.Figure(data=traces, layout=layout).to_json()
@@ -99,7 +101,9 @@ def by_application(rows: list[tuple[str, int]]) -> str:
     figure = go.Figure(
         go.Bar(
             x=[count for _label, count in rows], y=labels, orientation="h",
-            marker_color=APPLICATION_COLOUR, customdata=[text(label) for label, _count in rows],
+            marker_color=[OTHER_COLOUR if label == OTHER else APPLICATION_COLOUR
+                          for label, _count in rows],
+            customdata=[text(label) for label, _count in rows],
             hovertemplate="%{customdata}<br>%{x} clicks<extra></extra>",
         ),
         layout=_layout("Clicks by application", "Clicks", "Application", showlegend=False),
