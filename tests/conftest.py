@@ -1,14 +1,22 @@
 """Fixtures in the Flask tutorial's shape: app, client, runner, plus real databases."""
 
 import pytest
+from argon2 import PasswordHasher
 
 from tests import databases
-from webapp import apikeys, create_app
+from webapp import apikeys, create_app, users
 from webapp.db import get_db
 from webapp.users import create_user
 
 TEST_PASSWORD = "correct horse battery"
 TEST_EMAIL = "seeker@example.com"
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    """Tests need Argon2id, not its production cost (~0.2 s a hash here)."""
+    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024,
+                                                         parallelism=1))
 
 
 @pytest.fixture(scope="session")
