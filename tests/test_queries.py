@@ -21,10 +21,7 @@ def run(app, function, filters=Filters(), zone=UTC, *args):
 
 
 def per_day(app, filters, zone=UTC):
-    def both(connection, scope):
-        sources = [source for source, _n in queries.clicks_by_source(connection, scope)]
-        return queries.clicks_per_day(connection, scope, sources, NOW)
-    return run(app, both, filters, zone)
+    return run(app, queries.clicks_per_day, filters, zone, NOW)
 
 
 @pytest.fixture

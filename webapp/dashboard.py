@@ -114,8 +114,7 @@ def per_day():
     """Clicks per local day, stacked by source."""
     scope = current_scope()
     with reading() as connection:
-        sources = [source for source, _count in queries.clicks_by_source(connection, scope)]
-        days, series = queries.clicks_per_day(connection, scope, sources, utcnow())
+        days, series = queries.clicks_per_day(connection, scope, utcnow())
     figure = charts.per_day(days, series) if days else None
     return _chart("dashboard.per_day", figure, scope.filters, "Clicks per day")
 

@@ -18,7 +18,6 @@ from sqlalchemy import (
     Connection,
     DateTime,
     Integer,
-    case,
     column,
     false,
     func,
@@ -29,6 +28,7 @@ from sqlalchemy import (
 )
 
 from webapp.filters import Filters, local_midnight_utc
+from webapp.index_scans import count_each, distinct_values
 from webapp.models import Application, Job, LinkClick, TrackingLink
 
 clicks = LinkClick.__table__
@@ -73,7 +73,7 @@ def application_tracking_ids(application_id: int):
     )
 
 
-def conditions(scope: Scope, windowed: bool = True) -> list:
+def conditions(scope: Scope, windowed: bool = True, by_application: bool = True) -> list:
     """WHERE clauses on link_clicks for the filters (bots out unless asked for)."""
     f = scope.filters
     where = [clicks.c.is_bot.in_([False, True]) if f.include_bots else clicks.c.is_bot == false()]
@@ -83,9 +83,29 @@ def conditions(scope: Scope, windowed: bool = True) -> list:
         where.append(clicks.c.clicked_at < scope.end)
     if f.source:
         where.append(clicks.c.click_source == f.source)
-    if f.application_id:
+    if by_application and f.application_id:
         where.append(clicks.c.tracking_id.in_(application_tracking_ids(f.application_id)))
     return where
+
+
+def link_counts(connection: Connection, scope: Scope, last: bool = False) -> list[tuple]:
+    """(tracking_id, clicks[, last click]) of every tracking id clicked in the scope."""
+    if scope.filters.application_id:
+        ids = list(connection.scalars(application_tracking_ids(scope.filters.application_id)))
+    else:
+        ids = distinct_values(connection, clicks.c.tracking_id, scope.filters.include_bots)
+    where = conditions(scope, by_application=False)
+    return count_each(connection, clicks.c.tracking_id, ids, where, last)
+
+
+def _attribution(connection: Connection) -> dict[str, tuple]:
+    """Registered tracking ids with their (application id, company, title): a small table."""
+    rows = connection.execute(
+        select(links.c.tracking_id, applications.c.id, jobs.c.company, jobs.c.title)
+        .join(jobs, jobs.c.id == links.c.job_id)
+        .join(applications, applications.c.job_id == jobs.c.id)
+    ).all()
+    return {row[0]: tuple(row[1:]) for row in rows}
 
 
 def _per_link(scope: Scope, *aggregates):
@@ -101,20 +121,16 @@ def _per_link(scope: Scope, *aggregates):
 def summary(connection: Connection, scope: Scope, visitors: Callable[[], int] | None = None) -> Summary:
     """The cards. visitors, when given, yields the visitor count a caller ran elsewhere at the
     same time: the two are the costliest scans here."""
-    per_link = _per_link(scope, func.max(clicks.c.clicked_at).label("last_click"))
-    attributed = per_link.outerjoin(links, links.c.tracking_id == per_link.c.tracking_id).outerjoin(
-        applications, applications.c.job_id == links.c.job_id
-    )
-    totals = connection.execute(
-        select(
-            func.coalesce(func.sum(per_link.c.clicks), 0),
-            func.max(per_link.c.last_click),
-            func.count(applications.c.id.distinct()),
-            func.coalesce(func.sum(case((links.c.id.is_(None), per_link.c.clicks), else_=0)), 0),
-        ).select_from(attributed)
-    ).one()
+    counted = link_counts(connection, scope, last=True)
+    owners = _attribution(connection)
     visitor_total = visitors() if visitors else visitor_count(connection, scope)
-    return Summary(int(totals[0]), visitor_total, totals[2], int(totals[3]), totals[1])
+    return Summary(
+        clicks=sum(row[1] for row in counted),
+        visitors=visitor_total,
+        applications=len({owners[row[0]][0] for row in counted if row[0] in owners}),
+        unmatched=sum(row[1] for row in counted if row[0] not in owners),
+        last_click=max((row[2] for row in counted), default=None),
+    )
 
 
 def visitor_count(connection: Connection, scope: Scope) -> int:
@@ -125,13 +141,17 @@ def visitor_count(connection: Connection, scope: Scope) -> int:
     return connection.scalar(select(func.count()).select_from(visitors))
 
 
+def sources(connection: Connection, scope: Scope) -> list[str | None]:
+    """Every source clicks came with (None for none), whatever the window: a few index jumps."""
+    if scope.filters.source:
+        return [scope.filters.source]
+    return distinct_values(connection, clicks.c.click_source, scope.filters.include_bots)
+
+
 def clicks_by_source(connection: Connection, scope: Scope) -> list[tuple[str | None, int]]:
     """(source, clicks), most clicked first; None (posted without a source) last of equals."""
-    rows = connection.execute(
-        select(clicks.c.click_source, func.count())
-        .where(*conditions(scope))
-        .group_by(clicks.c.click_source)
-    ).all()
+    rows = count_each(connection, clicks.c.click_source, sources(connection, scope),
+                      conditions(scope))
     return sorted(rows, key=lambda row: (-row[1], row[0] is None, row[0] or ""))
 
 
@@ -163,12 +183,13 @@ def _local_date(moment: datetime, zone: ZoneInfo) -> date:
 
 
 def clicks_per_day(
-    connection: Connection, scope: Scope, sources: list[str | None], now: datetime
+    connection: Connection, scope: Scope, now: datetime
 ) -> tuple[list[date], dict[str | None, list[int]]]:
     """Clicks per local day and source. Each (day, source) cell is an index range count
     between the day's UTC bounds, so no per-row date arithmetic runs in the database."""
     span = _day_span(connection, scope, now)
-    if span is None or not sources:
+    wanted = sources(connection, scope)
+    if span is None or not wanted:
         return [], {}
     start, end = span
     days = local_days(_local_date(start, scope.zone), _local_date(end - timedelta(microseconds=1), scope.zone))
@@ -183,37 +204,35 @@ def clicks_per_day(
     base = conditions(scope, windowed=False) + [
         clicks.c.clicked_at >= table.c.lo, clicks.c.clicked_at < table.c.hi
     ]
-    named = [source for source in sources if source is not None]
+    named = [source for source in wanted if source is not None]
     cells = [
         select(func.count()).where(*base, clicks.c.click_source == literal(source))
         .scalar_subquery().label(f"s{position}")
         for position, source in enumerate(named)
     ]
-    if None in sources:
+    if None in wanted:
         named.append(None)
         cells.append(
             select(func.count()).where(*base, clicks.c.click_source.is_(None))
             .scalar_subquery().label("none")
         )
     rows = connection.execute(select(table.c.i, *cells).order_by(table.c.i)).all()
-    return days, {source: [row[position + 1] for row in rows] for position, source in enumerate(named)}
+    series = {source: [row[position + 1] for row in rows] for position, source in enumerate(named)}
+    series = {source: counts for source, counts in series.items() if any(counts)}
+    return (days, series) if series else ([], {})
 
 
 def clicks_by_application(
     connection: Connection, scope: Scope, top: int = TOP_APPLICATIONS
 ) -> list[tuple[str, int]]:
     """("Company - Title", clicks) for the top applications, the rest summed as "Other"."""
-    per_link = _per_link(scope)
-    rows = connection.execute(
-        select(jobs.c.company, jobs.c.title, func.sum(per_link.c.clicks).label("clicks"))
-        .select_from(per_link)
-        .join(links, links.c.tracking_id == per_link.c.tracking_id)
-        .join(jobs, jobs.c.id == links.c.job_id)
-        .join(applications, applications.c.job_id == jobs.c.id)
-        .group_by(applications.c.id, jobs.c.company, jobs.c.title)
-        .order_by(func.sum(per_link.c.clicks).desc(), applications.c.id)
-    ).all()
-    ranked = [(f"{company} - {title}", int(count)) for company, title, count in rows]
+    owners = _attribution(connection)
+    totals: dict[tuple, int] = {}
+    for tracking_id, count in link_counts(connection, scope):
+        if tracking_id in owners:
+            totals[owners[tracking_id]] = totals.get(owners[tracking_id], 0) + count
+    ordered = sorted(totals.items(), key=lambda item: (-item[1], item[0][0]))
+    ranked = [(f"{company} - {title}", count) for (_id, company, title), count in ordered]
     rest = sum(count for _label, count in ranked[top:])
     return ranked[:top] + ([("Other", rest)] if rest else [])
 

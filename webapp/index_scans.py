@@ -1,0 +1,59 @@
+"""Counting clicks by walking indexes instead of grouping rows.
+
+A million clicks hold a handful of sources and a few hundred tracking ids. Grouping makes
+the database aggregate every row; instead it jumps from one distinct value to the next
+(a loose index scan, written as a recursive CTE that SQLite and PostgreSQL both run) and
+counts each value's clicks as an index range, which costs a fraction per row."""
+
+from sqlalchemy import Connection, String, column, exists, false, func, null, select, true, values
+
+from webapp.models import LinkClick
+
+clicks = LinkClick.__table__
+CHUNK = 500
+
+
+def bot_flags(include_bots: bool) -> list:
+    return [false(), true()] if include_bots else [false()]
+
+
+def distinct_values(connection: Connection, indexed, include_bots: bool) -> list:
+    """Every value of a column that follows is_bot in an index; None last when NULLs exist."""
+    found = set()
+    for flag in bot_flags(include_bots):
+        seed = select(func.min(indexed).label("v")).where(clicks.c.is_bot == flag)
+        walk = seed.cte("walk", recursive=True)
+        step = select(
+            select(func.min(indexed)).where(clicks.c.is_bot == flag, indexed > walk.c.v)
+            .scalar_subquery()
+        ).where(walk.c.v.is_not(None))
+        walk = walk.union_all(step)
+        found.update(connection.scalars(select(walk.c.v).where(walk.c.v.is_not(None))))
+        if indexed.nullable and connection.scalar(
+            select(exists().where(clicks.c.is_bot == flag, indexed.is_(None)))
+        ):
+            found.add(None)
+    return sorted(found, key=lambda value: (value is None, value or ""))
+
+
+def count_each(connection: Connection, indexed, wanted: list, where: list, last: bool = False):
+    """(value, clicks[, last click]) for each wanted value of an indexed column, by range counts."""
+    rows = []
+    named = [value for value in wanted if value is not None]
+    for first in range(0, len(named), CHUNK):
+        table = values(column("v", String), name="wanted").data(
+            [(value,) for value in named[first:first + CHUNK]]
+        ).cte("wanted")
+        counted = _aggregates(where + [indexed == table.c.v], last)
+        rows += connection.execute(select(table.c.v, *counted)).all()
+    if None in wanted:
+        counted = _aggregates(where + [indexed.is_(None)], last)
+        rows.append(connection.execute(select(null(), *counted)).one())
+    return [tuple(row) for row in rows if row[1]]
+
+
+def _aggregates(where: list, last: bool) -> list:
+    counted = [select(func.count()).where(*where).scalar_subquery()]
+    if last:
+        counted.append(select(func.max(clicks.c.clicked_at)).where(*where).scalar_subquery())
+    return counted
