@@ -118,8 +118,10 @@ class LinkClick(Base):
         # in the order it groups by. Every dashboard query fixes is_bot, so it leads.
         Index("ix_link_clicks_bot_source_clicked_at",
               "is_bot", "click_source", "clicked_at", "tracking_id"),
-        Index("ix_link_clicks_bot_tracking_id_clicked_at", "is_bot", "tracking_id", "clicked_at"),
-        Index("ix_link_clicks_bot_ip_clicked_at", "is_bot", "ip_address", "clicked_at"),
+        Index("ix_link_clicks_bot_tracking_id_clicked_at",
+              "is_bot", "tracking_id", "clicked_at", "click_source"),
+        Index("ix_link_clicks_bot_ip_clicked_at",
+              "is_bot", "ip_address", "clicked_at", "click_source", "tracking_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

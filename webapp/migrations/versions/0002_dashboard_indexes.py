@@ -4,9 +4,10 @@ Each dashboard question reads one index in the order it groups by, so a million 
 are counted without touching the table or sorting. All lead with is_bot, which every
 dashboard query fixes (bots are out unless asked for):
 - per source and per local day: (is_bot, click_source, clicked_at, tracking_id);
-- per link and application: (is_bot, tracking_id, clicked_at), which replaces
-  (tracking_id, clicked_at);
-- distinct visitors: (is_bot, ip_address, clicked_at).
+- per link and application: (is_bot, tracking_id, clicked_at, click_source), which
+  replaces (tracking_id, clicked_at);
+- distinct visitors: (is_bot, ip_address, clicked_at, click_source, tracking_id).
+The trailing columns let the source and application filters be checked in the index.
 
 Revision ID: 0002
 Revises: 0001
@@ -29,10 +30,12 @@ def upgrade() -> None:
             ["is_bot", "click_source", "clicked_at", "tracking_id"],
         )
         batch_op.create_index(
-            "ix_link_clicks_bot_tracking_id_clicked_at", ["is_bot", "tracking_id", "clicked_at"]
+            "ix_link_clicks_bot_tracking_id_clicked_at",
+            ["is_bot", "tracking_id", "clicked_at", "click_source"],
         )
         batch_op.create_index(
-            "ix_link_clicks_bot_ip_clicked_at", ["is_bot", "ip_address", "clicked_at"]
+            "ix_link_clicks_bot_ip_clicked_at",
+            ["is_bot", "ip_address", "clicked_at", "click_source", "tracking_id"],
         )
 
 
