@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.dashboard_data import add_application, add_clicks
-from webapp import links, queries
+from webapp import links, listings, queries
 from webapp.db import get_db
 from webapp.filters import Filters
 
@@ -63,7 +63,7 @@ def test_bots_are_left_out_unless_asked_for(app, job_search):
     with_bots = run(app, queries.summary, Filters(range="all", include_bots=True))
     assert (with_bots.clicks, with_bots.visitors) == (8, 6)
     assert with_bots.last_click == NOW - timedelta(hours=1)
-    rows, _older = run(app, queries.click_page, Filters(range="all"))
+    rows, _older = run(app, listings.click_page, Filters(range="all"))
     assert not any(row.is_bot for row in rows)
 
 
@@ -75,7 +75,7 @@ def test_source_filter(app, job_search):
 def test_application_filter(app, job_search):
     filters = Filters(range="all", application_id=job_search["globex"])
     assert run(app, queries.summary, filters).clicks == 2
-    rows, _older = run(app, queries.click_page, filters)
+    rows, _older = run(app, listings.click_page, filters)
     assert {(row.company, row.title) for row in rows} == {("Globex", "Architect")}
 
 
@@ -146,7 +146,7 @@ def test_per_day_without_clicks_is_empty(app):
 
 def test_late_attribution_of_unmatched_clicks(app, job_search):
     everything = Filters(range="all")
-    assert [row.tracking_id for row in run(app, lambda connection, scope: queries.unmatched(connection))] == ["stray"]
+    assert [row.tracking_id for row in run(app, lambda connection, scope: listings.unmatched(connection))] == ["stray"]
     before = run(app, queries.clicks_by_application, everything)
     assert "Acme - Engineer" in dict(before) and len(before) == 2
 
@@ -158,8 +158,8 @@ def test_late_attribution_of_unmatched_clicks(app, job_search):
     summary = run(app, queries.summary, everything)
     assert (summary.unmatched, summary.clicks) == (0, 7)
     assert dict(run(app, queries.clicks_by_application, everything))["Acme - Engineer"] == 5
-    assert run(app, lambda connection, scope: queries.unmatched(connection)) == []
-    acme_rows, _older = run(app, queries.click_page, Filters(range="all", application_id=job_search["acme"]))
+    assert run(app, lambda connection, scope: listings.unmatched(connection)) == []
+    acme_rows, _older = run(app, listings.click_page, Filters(range="all", application_id=job_search["acme"]))
     assert "stray" in {row.tracking_id for row in acme_rows}
 
 
@@ -168,7 +168,7 @@ def test_unmatched_lists_counts_first_and_last_seen_bots_included(app):
                {"tracking_id": "ghost", "clicked_at": datetime(2025, 1, 1, 9)},
                {"tracking_id": "ghost", "clicked_at": datetime(2025, 1, 3, 9), "is_bot": True},
                {"tracking_id": "other", "clicked_at": datetime(2025, 1, 2, 9)})
-    rows = run(app, lambda connection, scope: queries.unmatched(connection))
+    rows = run(app, lambda connection, scope: listings.unmatched(connection))
     assert [(row.tracking_id, row.clicks, row.first_seen, row.last_seen) for row in rows] == [
         ("ghost", 2, datetime(2025, 1, 1, 9), datetime(2025, 1, 3, 9)),
         ("other", 1, datetime(2025, 1, 2, 9), datetime(2025, 1, 2, 9)),
@@ -188,23 +188,23 @@ def test_top_applications_and_the_rest_as_other(app):
 def test_pagination_newest_first(app):
     add_clicks(app, *({"tracking_id": "t", "clicked_at": NOW - timedelta(minutes=minute)}
                       for minute in range(30)))
-    first, older = run(app, queries.click_page, Filters(page=1))
-    assert len(first) == queries.PER_PAGE and older
+    first, older = run(app, listings.click_page, Filters(page=1))
+    assert len(first) == listings.PER_PAGE and older
     assert first[0].clicked_at == NOW and first[0].application_id is None
-    second, older = run(app, queries.click_page, Filters(page=2))
+    second, older = run(app, listings.click_page, Filters(page=2))
     assert len(second) == 5 and not older
     assert second[-1].clicked_at == NOW - timedelta(minutes=29)
-    assert run(app, queries.click_page, Filters(page=3)) == ([], False)
+    assert run(app, listings.click_page, Filters(page=3)) == ([], False)
 
 
 def test_export_rows_stream_every_filtered_click(app, job_search):
-    rows = run(app, lambda connection, scope: list(queries.export_rows(connection, scope, chunk=2)),
+    rows = run(app, lambda connection, scope: list(listings.export_rows(connection, scope, chunk=2)),
                Filters(range="all", source="linkedin"))
     assert len(rows) == 4 and all(row.click_source == "linkedin" for row in rows)
 
 
 def test_application_links_with_counts_first_and_last(app, job_search):
-    rows = run(app, queries.application_links, Filters(range="all"), UTC, job_search["acme"])
+    rows = run(app, listings.application_links, Filters(range="all"), UTC, job_search["acme"])
     by_id = {row.tracking_id: row for row in rows}
     assert by_id["acme-li"].clicks == 3 and by_id["acme-cv"].clicks == 1
     assert by_id["acme-li"].first_click == NOW - timedelta(days=200)

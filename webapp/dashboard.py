@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from webapp import charts, queries
+from webapp import charts, listings, queries
 from webapp.db import get_db
 from webapp.filters import CUSTOM, PRESET_LABELS, Filters
 from webapp.timeutil import utcnow
@@ -78,8 +78,8 @@ def index():
         canonical = filtered_url("dashboard.index", filters)
         return response, {"HX-Push-Url": canonical}
     with reading() as connection:
-        options = queries.application_options(connection)
-        sources = queries.known_sources(connection)
+        options = listings.application_options(connection)
+        sources = listings.known_sources(connection)
     if filters.source and filters.source not in sources:
         sources.append(filters.source)
     return bp_render(
@@ -99,7 +99,7 @@ def cards():
     visitors = _readers.submit(_read_apart, get_db().engine, queries.visitor_count, scope)
     with reading() as connection:
         summary = queries.summary(connection, scope, visitors.result)
-        has_applications = bool(summary.clicks) or bool(queries.application_options(connection))
+        has_applications = bool(summary.clicks) or bool(listings.application_options(connection))
     return bp_render("dashboard/_cards.html", summary=summary, filters=scope.filters,
                      has_applications=has_applications)
 
@@ -145,7 +145,7 @@ def clicks():
     """One page of the click list, newest first."""
     scope = current_scope()
     with reading() as connection:
-        rows, has_older = queries.click_page(connection, scope)
+        rows, has_older = listings.click_page(connection, scope)
     return bp_render("dashboard/_clicks.html", rows=rows, has_older=has_older,
                      filters=scope.filters, describe=describe,
                      embedded=request.args.get("embedded") == "1")
@@ -159,10 +159,10 @@ def application(application_id: int):
     )
     scope = queries.Scope.of(filters, user_zone(), utcnow())
     with reading() as connection:
-        header = queries.application_header(connection, application_id)
+        header = listings.application_header(connection, application_id)
         if header is None:
             abort(404)
-        links = queries.application_links(connection, scope, application_id)
+        links = listings.application_links(connection, scope, application_id)
     firsts = [link.first_click for link in links if link.first_click]
     lasts = [link.last_click for link in links if link.last_click]
     return bp_render(

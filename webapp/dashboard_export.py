@@ -5,7 +5,7 @@ import io
 
 from flask import Response, stream_with_context
 
-from webapp import queries
+from webapp import listings
 from webapp.dashboard import bp, current_scope, localtime, reading
 from webapp.timeutil import utcnow
 
@@ -49,7 +49,7 @@ def export_csv():
     @stream_with_context
     def generate():
         with reading() as connection:
-            yield from _lines(queries.export_rows(connection, scope))
+            yield from _lines(listings.export_rows(connection, scope))
 
     filename = f"clicks-{utcnow():%Y%m%d-%H%M}.csv"
     return Response(generate(), mimetype="text/csv",

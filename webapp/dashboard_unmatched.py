@@ -4,7 +4,7 @@ for the chosen application, because attribution is a join at read time."""
 from flask import flash, redirect, request, url_for
 from sqlalchemy import select
 
-from webapp import links, queries
+from webapp import links, listings
 from webapp.dashboard import bp, bp_render, reading
 from webapp.db import get_session
 from webapp.models import Application
@@ -14,8 +14,8 @@ from webapp.models import Application
 def unmatched():
     """The tracking ids no link knows yet, each with a form to register it."""
     with reading() as connection:
-        rows = queries.unmatched(connection)
-        options = queries.application_options(connection)
+        rows = listings.unmatched(connection)
+        options = listings.application_options(connection)
     return bp_render("dashboard/unmatched.html", rows=rows, applications=options,
                      sources=links.SOURCES, errors={}, values={})
 
@@ -39,8 +39,8 @@ def register_unmatched():
     except ValueError as problem:
         session.rollback()
         with reading() as connection:
-            rows = queries.unmatched(connection)
-            options = queries.application_options(connection)
+            rows = listings.unmatched(connection)
+            options = listings.application_options(connection)
         return bp_render(
             "dashboard/unmatched.html", rows=rows, applications=options, sources=links.SOURCES,
             errors={tracking_id: str(problem)},

@@ -9,7 +9,7 @@ is exact for DST and half-hour zones and identical on SQLite and PostgreSQL.
 Unique visitors are distinct non-empty IP addresses: the one identifier senders post for
 every click (user agents are shared by thousands, session ids are optional)."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -23,7 +23,6 @@ from sqlalchemy import (
     func,
     literal,
     select,
-    true,
     values,
 )
 
@@ -36,7 +35,6 @@ links = TrackingLink.__table__
 jobs = Job.__table__
 applications = Application.__table__
 
-PER_PAGE = 25
 TOP_APPLICATIONS = 8
 
 
@@ -106,16 +104,6 @@ def _attribution(connection: Connection) -> dict[str, tuple]:
         .join(applications, applications.c.job_id == jobs.c.id)
     ).all()
     return {row[0]: tuple(row[1:]) for row in rows}
-
-
-def _per_link(scope: Scope, *aggregates):
-    """Clicks (and the given aggregates) per tracking id: small, whatever the clicks."""
-    return (
-        select(clicks.c.tracking_id, func.count().label("clicks"), *aggregates)
-        .where(*conditions(scope))
-        .group_by(clicks.c.tracking_id)
-        .subquery("per_link")
-    )
 
 
 def summary(connection: Connection, scope: Scope, visitors: Callable[[], int] | None = None) -> Summary:
@@ -235,121 +223,3 @@ def clicks_by_application(
     ranked = [(f"{company} - {title}", count) for (_id, company, title), count in ordered]
     rest = sum(count for _label, count in ranked[top:])
     return ranked[:top] + ([("Other", rest)] if rest else [])
-
-
-def _click_rows(scope: Scope):
-    """Clicks newest first, each with its application and link when one is registered."""
-    where = conditions(scope)
-    if not (scope.filters.source or scope.filters.application_id):
-        # Unnarrowed, the newest clicks come straight off the clicked_at index. SQLite
-        # without statistics would rather use an is_bot index and sort every click, so the
-        # bot test is written in a form no index serves (same result on every backend).
-        bots = scope.filters.include_bots
-        where[0] = func.coalesce(clicks.c.is_bot, false()).in_([False, True] if bots else [False])
-    return (
-        select(
-            clicks.c.id, clicks.c.clicked_at, clicks.c.tracking_id, clicks.c.click_source,
-            clicks.c.ip_address, clicks.c.user_agent, clicks.c.referrer_url, clicks.c.is_bot,
-            applications.c.id.label("application_id"), jobs.c.company, jobs.c.title,
-            links.c.source.label("link_source"),
-        )
-        .select_from(clicks)
-        .outerjoin(links, links.c.tracking_id == clicks.c.tracking_id)
-        .outerjoin(jobs, jobs.c.id == links.c.job_id)
-        .outerjoin(applications, applications.c.job_id == jobs.c.id)
-        .where(*where)
-        .order_by(clicks.c.clicked_at.desc(), clicks.c.id.desc())
-    )
-
-
-def click_page(connection: Connection, scope: Scope, per_page: int = PER_PAGE):
-    """One page of clicks and whether an older page exists (no full count needed)."""
-    offset = (scope.filters.page - 1) * per_page
-    rows = connection.execute(_click_rows(scope).limit(per_page + 1).offset(offset)).all()
-    return rows[:per_page], len(rows) > per_page
-
-
-def export_rows(connection: Connection, scope: Scope, chunk: int = 1000) -> Iterator:
-    """Every filtered click, fetched from a server-side cursor in chunks."""
-    result = connection.execution_options(stream_results=True, yield_per=chunk).execute(
-        _click_rows(scope)
-    )
-    yield from result
-
-
-def unmatched(connection: Connection) -> list:
-    """Tracking ids no link knows, with their clicks (bots included), first and last seen.
-
-    Grouped once per bot flag, so each part reads its index in tracking_id order."""
-    parts = [
-        select(
-            clicks.c.tracking_id,
-            func.count().label("clicks"),
-            func.min(clicks.c.clicked_at).label("first_seen"),
-            func.max(clicks.c.clicked_at).label("last_seen"),
-        )
-        .where(clicks.c.is_bot == flag)
-        .group_by(clicks.c.tracking_id)
-        for flag in (false(), true())
-    ]
-    per_id = parts[0].union_all(parts[1]).subquery()
-    return connection.execute(
-        select(
-            per_id.c.tracking_id,
-            func.sum(per_id.c.clicks).label("clicks"),
-            func.min(per_id.c.first_seen).label("first_seen"),
-            func.max(per_id.c.last_seen).label("last_seen"),
-        )
-        .where(per_id.c.tracking_id.not_in(select(links.c.tracking_id)))
-        .group_by(per_id.c.tracking_id)
-        .order_by(func.sum(per_id.c.clicks).desc(), per_id.c.tracking_id)
-    ).all()
-
-
-def application_links(connection: Connection, scope: Scope, application_id: int) -> list:
-    """An application's links with their clicks, first and last click."""
-    per_link = _per_link(
-        scope,
-        func.min(clicks.c.clicked_at).label("first_click"),
-        func.max(clicks.c.clicked_at).label("last_click"),
-    )
-    return connection.execute(
-        select(
-            links.c.tracking_id, links.c.source, links.c.label,
-            func.coalesce(per_link.c.clicks, 0).label("clicks"),
-            per_link.c.first_click, per_link.c.last_click,
-        )
-        .join(applications, applications.c.job_id == links.c.job_id)
-        .outerjoin(per_link, per_link.c.tracking_id == links.c.tracking_id)
-        .where(applications.c.id == application_id)
-        .order_by(links.c.created_at, links.c.id)
-    ).all()
-
-
-def application_options(connection: Connection) -> list:
-    """(id, "Company - Title") of every application, for the filter and link forms."""
-    rows = connection.execute(
-        select(applications.c.id, jobs.c.company, jobs.c.title)
-        .join(jobs, jobs.c.id == applications.c.job_id)
-        .order_by(applications.c.archived_at.is_not(None), jobs.c.company, jobs.c.title)
-    ).all()
-    return [(row.id, f"{row.company} - {row.title}") for row in rows]
-
-
-def known_sources(connection: Connection) -> list[str]:
-    """Sources of registered links, for the source filter (clicks' own sources are too
-    costly to list over millions of rows and would let a sender flood the menu)."""
-    return list(connection.scalars(select(links.c.source).distinct().order_by(links.c.source)))
-
-
-def application_header(connection: Connection, application_id: int):
-    """Company, title, status and dates of one application, or None."""
-    return connection.execute(
-        select(
-            applications.c.id, applications.c.status, applications.c.applied_on,
-            applications.c.archived_at, jobs.c.company, jobs.c.title, jobs.c.posting_url,
-            jobs.c.location,
-        )
-        .join(jobs, jobs.c.id == applications.c.job_id)
-        .where(applications.c.id == application_id)
-    ).one_or_none()
