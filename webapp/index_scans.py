@@ -36,24 +36,23 @@ def distinct_values(connection: Connection, indexed, include_bots: bool) -> list
     return sorted(found, key=lambda value: (value is None, value or ""))
 
 
-def count_each(connection: Connection, indexed, wanted: list, where: list, last: bool = False):
-    """(value, clicks[, last click]) for each wanted value of an indexed column, by range counts."""
+def count_each(connection: Connection, indexed, wanted: list, where: list, *extra) -> list[tuple]:
+    """(value, clicks, *extra aggregates) for each wanted value of an indexed column that has
+    clicks, each counted as an index range."""
     rows = []
     named = [value for value in wanted if value is not None]
     for first in range(0, len(named), CHUNK):
         table = values(column("v", String), name="wanted").data(
             [(value,) for value in named[first:first + CHUNK]]
         ).cte("wanted")
-        counted = _aggregates(where + [indexed == table.c.v], last)
+        counted = _aggregates(where + [indexed == table.c.v], extra)
         rows += connection.execute(select(table.c.v, *counted)).all()
     if None in wanted:
-        counted = _aggregates(where + [indexed.is_(None)], last)
+        counted = _aggregates(where + [indexed.is_(None)], extra)
         rows.append(connection.execute(select(null(), *counted)).one())
     return [tuple(row) for row in rows if row[1]]
 
 
-def _aggregates(where: list, last: bool) -> list:
-    counted = [select(func.count()).where(*where).scalar_subquery()]
-    if last:
-        counted.append(select(func.max(clicks.c.clicked_at)).where(*where).scalar_subquery())
-    return counted
+def _aggregates(where: list, extra) -> list:
+    return [select(aggregate).where(*where).scalar_subquery()
+            for aggregate in (func.count(), *extra)]

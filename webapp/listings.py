@@ -2,10 +2,12 @@
 application's links, and the options of the dashboard's forms. Same scopes and conditions
 as the numbers in webapp.queries, so a list always agrees with its chart."""
 
+from collections import namedtuple
 from collections.abc import Iterator
 
-from sqlalchemy import Connection, false, func, select, true
+from sqlalchemy import Connection, false, func, select
 
+from webapp.index_scans import count_each, distinct_values
 from webapp.queries import Scope, applications, clicks, conditions, jobs, links
 
 PER_PAGE = 25
@@ -51,33 +53,20 @@ def export_rows(connection: Connection, scope: Scope, chunk: int = 1000) -> Iter
     yield from result
 
 
-def unmatched(connection: Connection) -> list:
-    """Tracking ids no link knows, with their clicks (bots included), first and last seen.
+Unmatched = namedtuple("Unmatched", "tracking_id clicks first_seen last_seen")
 
-    Grouped once per bot flag, so each part reads its index in tracking_id order."""
-    parts = [
-        select(
-            clicks.c.tracking_id,
-            func.count().label("clicks"),
-            func.min(clicks.c.clicked_at).label("first_seen"),
-            func.max(clicks.c.clicked_at).label("last_seen"),
-        )
-        .where(clicks.c.is_bot == flag)
-        .group_by(clicks.c.tracking_id)
-        for flag in (false(), true())
-    ]
-    per_id = parts[0].union_all(parts[1]).subquery()
-    return connection.execute(
-        select(
-            per_id.c.tracking_id,
-            func.sum(per_id.c.clicks).label("clicks"),
-            func.min(per_id.c.first_seen).label("first_seen"),
-            func.max(per_id.c.last_seen).label("last_seen"),
-        )
-        .where(per_id.c.tracking_id.not_in(select(links.c.tracking_id)))
-        .group_by(per_id.c.tracking_id)
-        .order_by(func.sum(per_id.c.clicks).desc(), per_id.c.tracking_id)
-    ).all()
+
+def unmatched(connection: Connection) -> list[Unmatched]:
+    """Tracking ids no link knows, with their clicks (bots included), first and last seen."""
+    known = set(connection.scalars(select(links.c.tracking_id)))
+    unknown = [tracking_id for tracking_id
+               in distinct_values(connection, clicks.c.tracking_id, include_bots=True)
+               if tracking_id not in known]
+    rows = count_each(
+        connection, clicks.c.tracking_id, unknown, [clicks.c.is_bot.in_([False, True])],
+        func.min(clicks.c.clicked_at), func.max(clicks.c.clicked_at),
+    )
+    return sorted((Unmatched(*row) for row in rows), key=lambda row: (-row.clicks, row.tracking_id))
 
 
 def application_links(connection: Connection, scope: Scope, application_id: int) -> list:

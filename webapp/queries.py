@@ -86,14 +86,14 @@ def conditions(scope: Scope, windowed: bool = True, by_application: bool = True)
     return where
 
 
-def link_counts(connection: Connection, scope: Scope, last: bool = False) -> list[tuple]:
-    """(tracking_id, clicks[, last click]) of every tracking id clicked in the scope."""
+def link_counts(connection: Connection, scope: Scope, *extra) -> list[tuple]:
+    """(tracking_id, clicks, *extra aggregates) of every tracking id clicked in the scope."""
     if scope.filters.application_id:
         ids = list(connection.scalars(application_tracking_ids(scope.filters.application_id)))
     else:
         ids = distinct_values(connection, clicks.c.tracking_id, scope.filters.include_bots)
     where = conditions(scope, by_application=False)
-    return count_each(connection, clicks.c.tracking_id, ids, where, last)
+    return count_each(connection, clicks.c.tracking_id, ids, where, *extra)
 
 
 def _attribution(connection: Connection) -> dict[str, tuple]:
@@ -109,7 +109,7 @@ def _attribution(connection: Connection) -> dict[str, tuple]:
 def summary(connection: Connection, scope: Scope, visitors: Callable[[], int] | None = None) -> Summary:
     """The cards. visitors, when given, yields the visitor count a caller ran elsewhere at the
     same time: the two are the costliest scans here."""
-    counted = link_counts(connection, scope, last=True)
+    counted = link_counts(connection, scope, func.max(clicks.c.clicked_at))
     owners = _attribution(connection)
     visitor_total = visitors() if visitors else visitor_count(connection, scope)
     return Summary(
