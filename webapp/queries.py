@@ -23,11 +23,12 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    union,
     values,
 )
 
 from webapp.filters import Filters, local_midnight_utc
-from webapp.index_scans import count_each, distinct_values
+from webapp.index_scans import bot_flags, count_each, distinct_values
 from webapp.models import Application, Job, LinkClick, TrackingLink
 
 clicks = LinkClick.__table__
@@ -122,10 +123,13 @@ def summary(connection: Connection, scope: Scope, visitors: Callable[[], int] | 
 
 
 def visitor_count(connection: Connection, scope: Scope) -> int:
-    """Distinct IP addresses, grouped in index order (COUNT DISTINCT would sort them all)."""
-    visitors = select(clicks.c.ip_address).where(
-        *conditions(scope), clicks.c.ip_address.is_not(None)
-    ).group_by(clicks.c.ip_address).subquery()
+    """Distinct IP addresses, grouped in index order per bot flag (COUNT DISTINCT would sort
+    every click; with bots included, only the two sets of distinct addresses are merged)."""
+    parts = []
+    for flag in bot_flags(scope.filters.include_bots):
+        where = conditions(scope)[1:] + [clicks.c.is_bot == flag, clicks.c.ip_address.is_not(None)]
+        parts.append(select(clicks.c.ip_address).where(*where).group_by(clicks.c.ip_address))
+    visitors = (parts[0] if len(parts) == 1 else union(*parts)).subquery()
     return connection.scalar(select(func.count()).select_from(visitors))
 
 
