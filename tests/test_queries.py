@@ -209,3 +209,53 @@ def test_application_links_with_counts_first_and_last(app, job_search):
     assert by_id["acme-li"].clicks == 3 and by_id["acme-cv"].clicks == 1
     assert by_id["acme-li"].first_click == NOW - timedelta(days=200)
     assert by_id["acme-li"].last_click == NOW - timedelta(hours=2)
+
+
+def visitors(app, filters, zone=UTC):
+    return run(app, queries.summary, filters, zone).visitors
+
+
+def fold(app):
+    from webapp import visitors as visitor_days
+
+    with app.app_context():
+        visitor_days.fold(get_db())
+
+
+def test_visitors_are_exact_before_during_and_after_folding(app):
+    day = lambda d, h: datetime(2025, 6, d, h)  # noqa: E731
+    add_clicks(app, *({"tracking_id": "t", "clicked_at": moment, "ip_address": ip} for moment, ip in [
+        (day(10, 9), "192.0.2.1"), (day(12, 9), "192.0.2.1"), (day(12, 23), "192.0.2.2"),
+        (day(13, 1), "192.0.2.3"), (day(14, 23), "192.0.2.4"),
+    ]))
+    cases = {
+        Filters(range="all"): 4,
+        Filters(range="custom", start=date(2025, 6, 12), end=date(2025, 6, 12)): 2,
+        Filters(range="custom", start=date(2025, 6, 13), end=date(2025, 6, 14)): 2,
+    }
+    york = ZoneInfo("America/New_York")
+    york_cases = {  # local days run 04:00 to 04:00 UTC: every window has partial UTC days
+        Filters(range="custom", start=date(2025, 6, 12), end=date(2025, 6, 12)): 3,
+        Filters(range="custom", start=date(2025, 6, 12), end=date(2025, 6, 14)): 4,
+    }
+    for _round in ("unfolded", "folded"):
+        assert {f: visitors(app, f) for f in cases} == cases
+        assert {f: visitors(app, f, york) for f in york_cases} == york_cases
+        fold(app)
+    add_clicks(app, {"tracking_id": "t", "clicked_at": day(12, 10), "ip_address": "192.0.2.9"},
+               {"tracking_id": "t", "clicked_at": day(12, 11), "ip_address": "192.0.2.1",
+                "is_bot": True})
+    assert visitors(app, Filters(range="all")) == 5  # the newest click is counted unfolded
+    assert visitors(app, Filters(range="all", include_bots=True)) == 5
+    fold(app)
+    assert visitors(app, Filters(range="all")) == 5
+    assert visitors(app, Filters(range="custom", start=date(2025, 6, 12), end=date(2025, 6, 12))) == 3
+
+
+def test_visitors_with_filters_and_rolling_windows(app, job_search):
+    fold(app)
+    assert visitors(app, Filters(range="24h")) == 1
+    assert visitors(app, Filters(range="7d")) == 3
+    assert visitors(app, Filters(range="all", source="linkedin")) == 2
+    assert visitors(app, Filters(range="all", application_id=job_search["acme"])) == 3
+    assert visitors(app, Filters(range="all", include_bots=True)) == 6

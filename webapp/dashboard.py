@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from webapp import charts, listings, queries
+from webapp import charts, listings, queries, visitors
 from webapp.db import get_db
 from webapp.filters import CUSTOM, PRESET_LABELS, Filters
 from webapp.timeutil import utcnow
@@ -96,9 +96,10 @@ def bp_render(template: str, **context) -> str:
 def cards():
     """The summary cards, or the next step for someone without clicks yet."""
     scope = current_scope()
-    visitors = _readers.submit(_read_apart, get_db().engine, queries.visitor_count, scope)
+    visitors.fold(get_db())
+    counted = _readers.submit(_read_apart, get_db().engine, visitors.visitor_count, scope)
     with reading() as connection:
-        summary = queries.summary(connection, scope, visitors.result)
+        summary = queries.summary(connection, scope, counted.result)
         has_applications = bool(summary.clicks) or bool(listings.application_options(connection))
     return bp_render("dashboard/_cards.html", summary=summary, filters=scope.filters,
                      has_applications=has_applications)

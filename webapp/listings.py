@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from sqlalchemy import Connection, false, func, select
 
 from webapp.index_scans import count_each, distinct_values
-from webapp.queries import Scope, applications, clicks, conditions, jobs, links
+from webapp.scope import Scope, applications, clicks, conditions, jobs, links
 
 PER_PAGE = 25
 

@@ -7,7 +7,8 @@ local midnights, computed in Python with zoneinfo and compared as plain UTC rang
 is exact for DST and half-hour zones and identical on SQLite and PostgreSQL.
 
 Unique visitors are distinct non-empty IP addresses: the one identifier senders post for
-every click (user agents are shared by thousands, session ids are optional)."""
+every click (user agents are shared by thousands, session ids are optional); see
+webapp.visitors for how they are counted fast."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,39 +20,27 @@ from sqlalchemy import (
     DateTime,
     Integer,
     column,
-    false,
     func,
     literal,
     select,
-    union,
     values,
 )
 
-from webapp.filters import Filters, local_midnight_utc
-from webapp.index_scans import bot_flags, count_each, distinct_values
-from webapp.models import Application, Job, LinkClick, TrackingLink
+from webapp.filters import local_midnight_utc
+from webapp.index_scans import count_each, distinct_values
+from webapp.scope import (  # noqa: F401  (Scope and conditions are part of this module's API)
+    Scope,
+    application_tracking_ids,
+    applications,
+    clicks,
+    conditions,
+    jobs,
+    links,
+)
+from webapp.visitors import visitor_count
 
-clicks = LinkClick.__table__
-links = TrackingLink.__table__
-jobs = Job.__table__
-applications = Application.__table__
 
 TOP_APPLICATIONS = 8
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Filters made concrete for one request: UTC bounds and the user's zone."""
-
-    filters: Filters
-    zone: ZoneInfo
-    start: datetime | None
-    end: datetime | None
-
-    @classmethod
-    def of(cls, filters: Filters, zone: ZoneInfo, now: datetime) -> "Scope":
-        start, end = filters.window(zone, now)
-        return cls(filters, zone, start, end)
 
 
 @dataclass(frozen=True)
@@ -61,30 +50,6 @@ class Summary:
     applications: int
     unmatched: int
     last_click: datetime | None
-
-
-def application_tracking_ids(application_id: int):
-    """The tracking ids of an application's links, as a subquery."""
-    return (
-        select(links.c.tracking_id)
-        .join(applications, applications.c.job_id == links.c.job_id)
-        .where(applications.c.id == application_id)
-    )
-
-
-def conditions(scope: Scope, windowed: bool = True, by_application: bool = True) -> list:
-    """WHERE clauses on link_clicks for the filters (bots out unless asked for)."""
-    f = scope.filters
-    where = [clicks.c.is_bot.in_([False, True]) if f.include_bots else clicks.c.is_bot == false()]
-    if windowed and scope.start is not None:
-        where.append(clicks.c.clicked_at >= scope.start)
-    if windowed and scope.end is not None:
-        where.append(clicks.c.clicked_at < scope.end)
-    if f.source:
-        where.append(clicks.c.click_source == f.source)
-    if by_application and f.application_id:
-        where.append(clicks.c.tracking_id.in_(application_tracking_ids(f.application_id)))
-    return where
 
 
 def link_counts(connection: Connection, scope: Scope, *extra) -> list[tuple]:
@@ -120,17 +85,6 @@ def summary(connection: Connection, scope: Scope, visitors: Callable[[], int] | 
         unmatched=sum(row[1] for row in counted if row[0] not in owners),
         last_click=max((row[2] for row in counted), default=None),
     )
-
-
-def visitor_count(connection: Connection, scope: Scope) -> int:
-    """Distinct IP addresses, grouped in index order per bot flag (COUNT DISTINCT would sort
-    every click; with bots included, only the two sets of distinct addresses are merged)."""
-    parts = []
-    for flag in bot_flags(scope.filters.include_bots):
-        where = conditions(scope)[1:] + [clicks.c.is_bot == flag, clicks.c.ip_address.is_not(None)]
-        parts.append(select(clicks.c.ip_address).where(*where).group_by(clicks.c.ip_address))
-    visitors = (parts[0] if len(parts) == 1 else union(*parts)).subquery()
-    return connection.scalar(select(func.count()).select_from(visitors))
 
 
 def sources(connection: Connection, scope: Scope) -> list[str | None]:
