@@ -49,7 +49,8 @@ def clicks_posted(signed_in: Page, server, server_database):
     add_application(signed_in, server, "Acme Corp", "Backend Engineer")
     linkedin = add_link(signed_in, "linkedin").split("tid=")[1]
     resume = add_link(signed_in, "resume").split("tid=")[1]
-    key = tracking_ingest("api-keys", "create", "e2e", database_url=server_database).strip().splitlines()[-1]
+    created = tracking_ingest("api-keys", "create", "e2e", database_url=server_database)
+    key = created.strip().splitlines()[-1]
     answer = post_batch(server, key, [
         {"tracking_id": linkedin, "clicked_at": minutes_ago(5), "click_source": "linkedin",
          "ip_address": "198.51.100.7", "user_agent": XSS},
@@ -65,10 +66,13 @@ def clicks_posted(signed_in: Page, server, server_database):
 
 
 def stat(page: Page, name: str):
-    return page.locator("article.stat").filter(has=page.get_by_role("heading", name=name, exact=True)).locator(".stat-value")
+    heading = page.get_by_role("heading", name=name, exact=True)
+    return page.locator("article.stat").filter(has=heading).locator(".stat-value")
 
 
-def test_posted_clicks_show_up_in_cards_charts_and_list(signed_in: Page, server, clicks_posted, dialogs):
+def test_posted_clicks_show_up_in_cards_charts_and_list(
+    signed_in: Page, server, clicks_posted, dialogs
+):
     page = signed_in
     page.goto(f"{server}/")
     expect(stat(page, "Clicks")).to_have_text("3")
@@ -124,7 +128,8 @@ def test_register_an_unmatched_id(signed_in: Page, server, clicks_posted):
         {"tracking_id": "old-flyer-link", "clicked_at": minutes_ago(20), "click_source": "email"},
     ])
     page.goto(f"{server}/unmatched")
-    page.get_by_label("Application for old-flyer-link").select_option(label="Acme Corp - Backend Engineer")
+    application = page.get_by_label("Application for old-flyer-link")
+    application.select_option(label="Acme Corp - Backend Engineer")
     page.get_by_label("Source for old-flyer-link").fill("email")
     page.get_by_role("button", name="Register").click()
     expect(page.get_by_role("status").filter(has_text="Registered old-flyer-link")).to_be_visible()

@@ -181,8 +181,9 @@ def test_unmatched_registration_explains_a_problem(client, auth, clicked):
 
 def test_unmatched_registration_needs_csrf(client, auth, clicked):
     auth.login()
-    response = client.post("/unmatched", data={"tracking_id": "ghost-id", "application": str(clicked),
-                                               "source": "email"})
+    response = client.post("/unmatched", data={
+        "tracking_id": "ghost-id", "application": str(clicked), "source": "email",
+    })
     assert response.status_code == 400
 
 

@@ -54,7 +54,9 @@ def test_every_value_round_trips_through_the_query_string():
 
 def test_dates_without_a_range_mean_custom_and_are_put_in_order():
     filters = parse(**{"from": "2025-03-31", "to": "2025-03-01"})
-    assert (filters.range, filters.start, filters.end) == ("custom", date(2025, 3, 1), date(2025, 3, 31))
+    assert (filters.range, filters.start, filters.end) == (
+        "custom", date(2025, 3, 1), date(2025, 3, 31)
+    )
 
 
 def test_a_preset_ignores_leftover_dates():

@@ -7,6 +7,7 @@ import pytest
 
 from tests.dashboard_data import add_application, add_clicks
 from webapp import links, listings, queries
+from webapp import visitors as visitor_days
 from webapp.db import get_db
 from webapp.filters import Filters
 
@@ -30,22 +31,29 @@ def job_search(app):
     acme = add_application(app, "Acme", "Engineer", {"acme-li": "linkedin", "acme-cv": "resume"})
     globex = add_application(app, "Globex", "Architect", {"globex-li": "linkedin"})
     ago = lambda **delta: NOW - timedelta(**delta)  # noqa: E731
+
+    def click(tracking_id, when, source, ip, **extra):
+        return {"tracking_id": tracking_id, "clicked_at": when, "click_source": source,
+                "ip_address": ip, **extra}
+
     add_clicks(
         app,
-        {"tracking_id": "acme-li", "clicked_at": ago(hours=2), "click_source": "linkedin", "ip_address": "192.0.2.1"},
-        {"tracking_id": "acme-li", "clicked_at": ago(hours=3), "click_source": "linkedin", "ip_address": "192.0.2.1"},
-        {"tracking_id": "acme-cv", "clicked_at": ago(days=3), "click_source": "resume", "ip_address": "192.0.2.2"},
-        {"tracking_id": "globex-li", "clicked_at": ago(days=20), "click_source": "linkedin", "ip_address": None},
-        {"tracking_id": "globex-li", "clicked_at": ago(days=60), "click_source": "linkedin", "ip_address": "192.0.2.3"},
-        {"tracking_id": "stray", "clicked_at": ago(days=1, hours=1), "click_source": "email", "ip_address": "192.0.2.4"},
-        {"tracking_id": "acme-li", "clicked_at": ago(days=200), "click_source": None, "ip_address": "192.0.2.5"},
-        {"tracking_id": "acme-li", "clicked_at": ago(hours=1), "click_source": "linkedin", "is_bot": True,
-         "ip_address": "192.0.2.9", "user_agent": "Googlebot/2.1"},
+        click("acme-li", ago(hours=2), "linkedin", "192.0.2.1"),
+        click("acme-li", ago(hours=3), "linkedin", "192.0.2.1"),
+        click("acme-cv", ago(days=3), "resume", "192.0.2.2"),
+        click("globex-li", ago(days=20), "linkedin", None),
+        click("globex-li", ago(days=60), "linkedin", "192.0.2.3"),
+        click("stray", ago(days=1, hours=1), "email", "192.0.2.4"),
+        click("acme-li", ago(days=200), None, "192.0.2.5"),
+        click("acme-li", ago(hours=1), "linkedin", "192.0.2.9", is_bot=True,
+              user_agent="Googlebot/2.1"),
     )
     return {"acme": acme, "globex": globex}
 
 
-@pytest.mark.parametrize("preset, expected", [("24h", 2), ("7d", 4), ("30d", 5), ("90d", 6), ("all", 7)])
+@pytest.mark.parametrize(
+    "preset, expected", [("24h", 2), ("7d", 4), ("30d", 5), ("90d", 6), ("all", 7)]
+)
 def test_range_presets(app, job_search, preset, expected):
     assert run(app, queries.summary, Filters(range=preset)).clicks == expected
 
@@ -69,7 +77,8 @@ def test_bots_are_left_out_unless_asked_for(app, job_search):
 
 def test_source_filter(app, job_search):
     assert run(app, queries.summary, Filters(range="all", source="linkedin")).clicks == 4
-    assert run(app, queries.clicks_by_source, Filters(range="all", source="resume")) == [("resume", 1)]
+    resume_only = Filters(range="all", source="resume")
+    assert run(app, queries.clicks_by_source, resume_only) == [("resume", 1)]
 
 
 def test_application_filter(app, job_search):
@@ -99,9 +108,9 @@ def test_clicks_by_source_counts_and_orders(app, job_search):
 def test_days_split_at_half_hour_offset_midnight(app):
     add_application(app, "Acme", "Engineer", {"t": "linkedin"})
     add_clicks(app,
-               {"tracking_id": "t", "clicked_at": datetime(2025, 3, 9, 18, 29), "click_source": "linkedin"},
-               {"tracking_id": "t", "clicked_at": datetime(2025, 3, 9, 18, 31), "click_source": "linkedin"},
-               {"tracking_id": "t", "clicked_at": datetime(2025, 3, 9, 18, 45), "click_source": None})
+               *({"tracking_id": "t", "clicked_at": datetime(2025, 3, 9, 18, minute),
+                  "click_source": source}
+                 for minute, source in [(29, "linkedin"), (31, "linkedin"), (45, None)]))
     filters = Filters(range="custom", start=date(2025, 3, 9), end=date(2025, 3, 10))
     days, series = per_day(app, filters, ZoneInfo("Asia/Kolkata"))
     assert days == [date(2025, 3, 9), date(2025, 3, 10)]
@@ -146,7 +155,8 @@ def test_per_day_without_clicks_is_empty(app):
 
 def test_late_attribution_of_unmatched_clicks(app, job_search):
     everything = Filters(range="all")
-    assert [row.tracking_id for row in run(app, lambda connection, scope: listings.unmatched(connection))] == ["stray"]
+    unknown = lambda connection, scope: listings.unmatched(connection)  # noqa: E731
+    assert [row.tracking_id for row in run(app, unknown)] == ["stray"]
     before = run(app, queries.clicks_by_application, everything)
     assert "Acme - Engineer" in dict(before) and len(before) == 2
 
@@ -158,8 +168,9 @@ def test_late_attribution_of_unmatched_clicks(app, job_search):
     summary = run(app, queries.summary, everything)
     assert (summary.unmatched, summary.clicks) == (0, 7)
     assert dict(run(app, queries.clicks_by_application, everything))["Acme - Engineer"] == 5
-    assert run(app, lambda connection, scope: listings.unmatched(connection)) == []
-    acme_rows, _older = run(app, listings.click_page, Filters(range="all", application_id=job_search["acme"]))
+    assert run(app, unknown) == []
+    acme = Filters(range="all", application_id=job_search["acme"])
+    acme_rows, _older = run(app, listings.click_page, acme)
     assert "stray" in {row.tracking_id for row in acme_rows}
 
 
@@ -198,7 +209,10 @@ def test_pagination_newest_first(app):
 
 
 def test_export_rows_stream_every_filtered_click(app, job_search):
-    rows = run(app, lambda connection, scope: list(listings.export_rows(connection, scope, chunk=2)),
+    def every(connection, scope):
+        return list(listings.export_rows(connection, scope, chunk=2))
+
+    rows = run(app, every,
                Filters(range="all", source="linkedin"))
     assert len(rows) == 4 and all(row.click_source == "linkedin" for row in rows)
 
@@ -216,18 +230,16 @@ def visitors(app, filters, zone=UTC):
 
 
 def fold(app):
-    from webapp import visitors as visitor_days
-
     with app.app_context():
         visitor_days.fold(get_db())
 
 
 def test_visitors_are_exact_before_during_and_after_folding(app):
     day = lambda d, h: datetime(2025, 6, d, h)  # noqa: E731
-    add_clicks(app, *({"tracking_id": "t", "clicked_at": moment, "ip_address": ip} for moment, ip in [
-        (day(10, 9), "192.0.2.1"), (day(12, 9), "192.0.2.1"), (day(12, 23), "192.0.2.2"),
-        (day(13, 1), "192.0.2.3"), (day(14, 23), "192.0.2.4"),
-    ]))
+    seen = [(day(10, 9), "192.0.2.1"), (day(12, 9), "192.0.2.1"), (day(12, 23), "192.0.2.2"),
+            (day(13, 1), "192.0.2.3"), (day(14, 23), "192.0.2.4")]
+    add_clicks(app, *({"tracking_id": "t", "clicked_at": moment, "ip_address": ip}
+                      for moment, ip in seen))
     cases = {
         Filters(range="all"): 4,
         Filters(range="custom", start=date(2025, 6, 12), end=date(2025, 6, 12)): 2,
@@ -249,7 +261,8 @@ def test_visitors_are_exact_before_during_and_after_folding(app):
     assert visitors(app, Filters(range="all", include_bots=True)) == 5
     fold(app)
     assert visitors(app, Filters(range="all")) == 5
-    assert visitors(app, Filters(range="custom", start=date(2025, 6, 12), end=date(2025, 6, 12))) == 3
+    twelfth = Filters(range="custom", start=date(2025, 6, 12), end=date(2025, 6, 12))
+    assert visitors(app, twelfth) == 3
 
 
 def test_visitors_with_filters_and_rolling_windows(app, job_search):

@@ -62,7 +62,9 @@ def _layout(title: str, x_title: str, y_title: str, **extra) -> dict:
     )
 
 
-def per_day(days: list[date], series: dict[str | None, list[int]], title: str = "Clicks per day") -> str:
+def per_day(
+    days: list[date], series: dict[str | None, list[int]], title: str = "Clicks per day"
+) -> str:
     """A bar per local day, stacked by source."""
     x = [day.isoformat() for day in days]
     traces = [

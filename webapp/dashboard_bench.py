@@ -29,7 +29,9 @@ def sign_in(base_url: str, email: str, password: str) -> urllib.request.OpenerDi
     token = _TOKEN.search(page)
     if token is None:
         raise click.ClickException("The login page carries no CSRF token.")
-    form = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token.group(1)})
+    form = urllib.parse.urlencode(
+        {"email": email, "password": password, "csrf_token": token.group(1)}
+    )
     try:
         opener.open(f"{base_url}/login", data=form.encode())
     except urllib.error.HTTPError as answer:

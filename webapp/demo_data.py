@@ -115,7 +115,9 @@ def _visitors(rng: random.Random, count: int) -> list[tuple[str, str, bool]]:
         if rng.random() < 0.15:
             ip = f"2001:db8:{rng.randrange(0xffff):x}::{rng.randrange(0xffff):x}"
         else:
-            ip = f"{rng.randint(11, 223)}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randint(1, 254)}"
+            octets = (rng.randint(11, 223), rng.randrange(256), rng.randrange(256),
+                      rng.randint(1, 254))
+            ip = ".".join(map(str, octets))
         pool.append((ip, agent, bot))
     return pool
 

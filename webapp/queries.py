@@ -72,7 +72,9 @@ def _attribution(connection: Connection) -> dict[str, tuple]:
     return {row[0]: tuple(row[1:]) for row in rows}
 
 
-def summary(connection: Connection, scope: Scope, visitors: Callable[[], int] | None = None) -> Summary:
+def summary(
+    connection: Connection, scope: Scope, visitors: Callable[[], int] | None = None
+) -> Summary:
     """The cards. visitors, when given, yields the visitor count a caller ran elsewhere at the
     same time: the two are the costliest scans here."""
     counted = link_counts(connection, scope, func.max(clicks.c.clicked_at))
@@ -105,7 +107,9 @@ def local_days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
 
 
-def _day_span(connection: Connection, scope: Scope, now: datetime) -> tuple[datetime, datetime] | None:
+def _day_span(
+    connection: Connection, scope: Scope, now: datetime
+) -> tuple[datetime, datetime] | None:
     """The UTC span the day chart covers: the window, or the clicks themselves for 'all'."""
     start, end = scope.start, scope.end
     if start is None or end is None:
@@ -138,7 +142,8 @@ def clicks_per_day(
     if span is None or not wanted:
         return [], {}
     start, end = span
-    days = local_days(_local_date(start, scope.zone), _local_date(end - timedelta(microseconds=1), scope.zone))
+    last = end - timedelta(microseconds=1)
+    days = local_days(_local_date(start, scope.zone), _local_date(last, scope.zone))
     bounds = []
     for index, day in enumerate(days):
         low = max(local_midnight_utc(day, scope.zone), start)

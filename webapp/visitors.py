@@ -100,7 +100,8 @@ def visitor_count(connection: Connection, scope: Scope) -> int:
         # visitor_days knows no sources or links: group the matching clicks themselves.
         parts = [
             select(clicks.c.ip_address)
-            .where(*conditions(scope)[1:], clicks.c.is_bot == flag, clicks.c.ip_address.is_not(None))
+            .where(*conditions(scope)[1:], clicks.c.is_bot == flag,
+                   clicks.c.ip_address.is_not(None))
             .group_by(clicks.c.ip_address)
             for flag in bot_flags(f.include_bots)
         ]

@@ -58,4 +58,6 @@ def downgrade() -> None:
     with op.batch_alter_table("link_clicks", schema=None) as batch_op:
         batch_op.drop_index("ix_link_clicks_bot_tracking_id_clicked_at")
         batch_op.drop_index("ix_link_clicks_bot_source_clicked_at")
-        batch_op.create_index("ix_link_clicks_tracking_id_clicked_at", ["tracking_id", "clicked_at"])
+        batch_op.create_index(
+            "ix_link_clicks_tracking_id_clicked_at", ["tracking_id", "clicked_at"]
+        )
