@@ -50,7 +50,7 @@ def _read_apart(engine, query, scope):
 
 @contextmanager
 def reading():
-    """A plain read connection: the dashboard never writes while it looks."""
+    """A plain read connection (the one write, visitors.fold, runs in its own transaction)."""
     with get_db().engine.connect() as connection:
         yield connection
 
@@ -89,6 +89,7 @@ def index():
 
 
 def bp_render(template: str, **context) -> str:
+    """Render with the user's zone name, which every dashboard template may show."""
     return render_template(template, zone_name=str(user_zone()), **context)
 
 
