@@ -3,7 +3,6 @@
 import sys
 
 import click
-from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from webapp import apikeys, migrate, server, users
@@ -28,7 +27,7 @@ def serve_command(host, port, workers, threads):
     """Apply migrations, then run the production server."""
     migrate.upgrade(get_db().engine)
     click.echo(f"Serving on http://{host}:{port} with {workers} workers")
-    server.run(current_app._get_current_object(), host, port, workers, threads)
+    server.exec_gunicorn(host, port, workers, threads)
 
 
 @click.command("migrate")

@@ -56,10 +56,6 @@ class Database:
         with self._write_lock.held(), self.write_engine.begin() as connection:
             yield connection
 
-    def after_fork(self) -> None:
-        """Drop the parent's pooled connections; each worker opens its own."""
-        self.engine.dispose(close=False)
-
     def dispose(self) -> None:
         self.disposed = True
         self.engine.dispose()
