@@ -38,7 +38,7 @@ def require_api_key():
         return None
     provided = request.headers.get("X-API-Key", "")
     config = current_app.config
-    with get_db().write_transaction() as connection:
+    with get_db().bookkeeping_transaction() as connection:
         if keys.configured_key_matches(provided, config.get("WEBHOOK_API_KEY")):
             key_id, bucket = None, keys.ENV_KEY_BUCKET
         else:
