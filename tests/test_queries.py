@@ -6,8 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.dashboard_data import add_application, add_clicks
-from webapp import links, listings, queries
-from webapp import visitors as visitor_days
+from webapp import links, listings, queries, rollups
 from webapp.db import get_db
 from webapp.filters import Filters
 
@@ -231,7 +230,7 @@ def visitors(app, filters, zone=UTC):
 
 def fold(app):
     with app.app_context():
-        visitor_days.fold(get_db())
+        rollups.fold(get_db())
 
 
 def test_visitors_are_exact_before_during_and_after_folding(app):

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from webapp import charts, listings, queries, visitors
+from webapp import charts, listings, queries, rollups, visitors
 from webapp.db import get_db
 from webapp.filters import CUSTOM, PRESET_LABELS, Filters
 from webapp.timeutil import utcnow
@@ -50,7 +50,7 @@ def _read_apart(engine, query, scope):
 
 @contextmanager
 def reading():
-    """A plain read connection (the one write, visitors.fold, runs in its own transaction)."""
+    """A plain read connection (the one write, rollups.fold, runs in its own transaction)."""
     with get_db().engine.connect() as connection:
         yield connection
 
@@ -97,7 +97,7 @@ def bp_render(template: str, **context) -> str:
 def cards():
     """The summary cards, or the next step for someone without clicks yet."""
     scope = current_scope()
-    visitors.fold(get_db())
+    rollups.fold(get_db())
     counted = _readers.submit(_read_apart, get_db().engine, visitors.visitor_count, scope)
     with reading() as connection:
         summary = queries.summary(connection, scope, counted.result)
@@ -160,6 +160,7 @@ def application(application_id: int):
         range="all", start=None, end=None, source=None, application_id=application_id
     )
     scope = queries.Scope.of(filters, user_zone(), utcnow())
+    rollups.fold(get_db())
     with reading() as connection:
         header = listings.application_header(connection, application_id)
         if header is None:

@@ -4,15 +4,16 @@ for the chosen application, because attribution is a join at read time."""
 from flask import flash, redirect, request, url_for
 from sqlalchemy import select
 
-from webapp import links, listings
+from webapp import links, listings, rollups
 from webapp.dashboard import bp, bp_render, reading
-from webapp.db import get_session
+from webapp.db import get_db, get_session
 from webapp.models import Application
 
 
 @bp.get("/unmatched")
 def unmatched():
     """The tracking ids no link knows yet, each with a form to register it."""
+    rollups.fold(get_db())
     with reading() as connection:
         rows = listings.unmatched(connection)
         options = listings.application_options(connection)

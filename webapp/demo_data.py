@@ -10,7 +10,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import insert
 
-from webapp import migrate, visitors
+from webapp import migrate, rollups
 from webapp.db import get_db
 from webapp.models import Application, Job, LinkClick, TrackingLink
 from webapp.timeutil import utcnow
@@ -178,7 +178,7 @@ def fill(database, clicks: int, days: int, seed: int | None) -> int:
                 # Room for the indexes' hot pages: random inserts would thrash a 2 MB cache.
                 connection.exec_driver_sql(f"PRAGMA cache_size = -{LOAD_CACHE_KIB}")
             connection.execute(insert(LinkClick.__table__), rows)
-    visitors.fold(database)
+    rollups.fold(database)
     with database.write_transaction() as connection:
         # Fresh statistics after a bulk load, so the query planner knows the new shape.
         connection.exec_driver_sql("ANALYZE")

@@ -1,9 +1,9 @@
 """Counting clicks by walking indexes instead of grouping rows.
 
-A million clicks hold a handful of sources and a few hundred tracking ids. Grouping makes
-the database aggregate every row; instead it jumps from one distinct value to the next
-(a loose index scan, written as a recursive CTE that SQLite and PostgreSQL both run) and
-counts each value's clicks as an index range, which costs a fraction per row."""
+A million clicks hold a handful of sources. Grouping makes the database aggregate every
+row; instead it jumps from one distinct value to the next (a loose index scan, written as
+a recursive CTE that SQLite and PostgreSQL both run) and counts each value's clicks as an
+index range, which costs a fraction per row."""
 
 from sqlalchemy import Connection, String, column, exists, false, func, null, select, true, values
 

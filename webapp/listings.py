@@ -4,11 +4,15 @@ as the numbers in webapp.queries, so a list always agrees with its chart."""
 
 from collections import namedtuple
 from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, false, func, select
 
-from webapp.index_scans import count_each, distinct_values
+from webapp.filters import Filters
+from webapp.rollups import Totals, link_totals
 from webapp.scope import Scope, applications, clicks, conditions, jobs, links
+
+UTC = ZoneInfo("UTC")
 
 PER_PAGE = 25
 
@@ -59,34 +63,27 @@ Unmatched = namedtuple("Unmatched", "tracking_id clicks first_seen last_seen")
 def unmatched(connection: Connection) -> list[Unmatched]:
     """Tracking ids no link knows, with their clicks (bots included), first and last seen."""
     known = set(connection.scalars(select(links.c.tracking_id)))
-    unknown = [tracking_id for tracking_id
-               in distinct_values(connection, clicks.c.tracking_id, include_bots=True)
-               if tracking_id not in known]
-    rows = count_each(
-        connection, clicks.c.tracking_id, unknown, [clicks.c.is_bot.in_([False, True])],
-        func.min(clicks.c.clicked_at), func.max(clicks.c.clicked_at),
-    )
-    return sorted((Unmatched(*row) for row in rows), key=lambda row: (-row.clicks, row.tracking_id))
+    everything = Scope(Filters(range="all", include_bots=True), UTC, None, None)
+    rows = [Unmatched(tracking_id, *totals)
+            for tracking_id, totals in link_totals(connection, everything).items()
+            if tracking_id not in known]
+    return sorted(rows, key=lambda row: (-row.clicks, row.tracking_id))
+
+
+AppLink = namedtuple("AppLink", "tracking_id source label clicks first_click last_click")
 
 
 def application_links(connection: Connection, scope: Scope, application_id: int) -> list:
     """An application's links with their clicks, first and last click."""
-    per_link = _per_link(
-        scope,
-        func.min(clicks.c.clicked_at).label("first_click"),
-        func.max(clicks.c.clicked_at).label("last_click"),
-    )
-    return connection.execute(
-        select(
-            links.c.tracking_id, links.c.source, links.c.label,
-            func.coalesce(per_link.c.clicks, 0).label("clicks"),
-            per_link.c.first_click, per_link.c.last_click,
-        )
+    counted = link_totals(connection, scope)
+    rows = connection.execute(
+        select(links.c.tracking_id, links.c.source, links.c.label)
         .join(applications, applications.c.job_id == links.c.job_id)
-        .outerjoin(per_link, per_link.c.tracking_id == links.c.tracking_id)
         .where(applications.c.id == application_id)
         .order_by(links.c.created_at, links.c.id)
     ).all()
+    nothing = Totals(0, None, None)
+    return [AppLink(*row, *counted.get(row.tracking_id, nothing)) for row in rows]
 
 
 def application_options(connection: Connection) -> list:
@@ -117,12 +114,3 @@ def application_header(connection: Connection, application_id: int):
         .where(applications.c.id == application_id)
     ).one_or_none()
 
-
-def _per_link(scope: Scope, *aggregates):
-    """Clicks (and the given aggregates) per tracking id: small, whatever the clicks."""
-    return (
-        select(clicks.c.tracking_id, func.count().label("clicks"), *aggregates)
-        .where(*conditions(scope))
-        .group_by(clicks.c.tracking_id)
-        .subquery("per_link")
-    )

@@ -8,7 +8,8 @@ is exact for DST and half-hour zones and identical on SQLite and PostgreSQL.
 
 Unique visitors are distinct non-empty IP addresses: the one identifier senders post for
 every click (user agents are shared by thousands, session ids are optional); see
-webapp.visitors for how they are counted fast."""
+webapp.visitors for how they are counted fast. Per-link counts come from day rollups
+(webapp.rollups): no index on link_clicks is led by tracking id."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,9 +29,9 @@ from sqlalchemy import (
 
 from webapp.filters import local_midnight_utc
 from webapp.index_scans import count_each, distinct_values
+from webapp.rollups import link_totals
 from webapp.scope import (  # noqa: F401  (Scope and conditions are part of this module's API)
     Scope,
-    application_tracking_ids,
     applications,
     clicks,
     conditions,
@@ -52,16 +53,6 @@ class Summary:
     last_click: datetime | None
 
 
-def link_counts(connection: Connection, scope: Scope, *extra) -> list[tuple]:
-    """(tracking_id, clicks, *extra aggregates) of every tracking id clicked in the scope."""
-    if scope.filters.application_id:
-        ids = list(connection.scalars(application_tracking_ids(scope.filters.application_id)))
-    else:
-        ids = distinct_values(connection, clicks.c.tracking_id, scope.filters.include_bots)
-    where = conditions(scope, by_application=False)
-    return count_each(connection, clicks.c.tracking_id, ids, where, *extra)
-
-
 def _attribution(connection: Connection) -> dict[str, tuple]:
     """Registered tracking ids with their (application id, company, title): a small table."""
     rows = connection.execute(
@@ -77,15 +68,17 @@ def summary(
 ) -> Summary:
     """The cards. visitors, when given, yields the visitor count a caller ran elsewhere at the
     same time: the two are the costliest scans here."""
-    counted = link_counts(connection, scope, func.max(clicks.c.clicked_at))
+    counted = link_totals(connection, scope)
     owners = _attribution(connection)
     visitor_total = visitors() if visitors else visitor_count(connection, scope)
     return Summary(
-        clicks=sum(row[1] for row in counted),
+        clicks=sum(totals.clicks for totals in counted.values()),
         visitors=visitor_total,
-        applications=len({owners[row[0]][0] for row in counted if row[0] in owners}),
-        unmatched=sum(row[1] for row in counted if row[0] not in owners),
-        last_click=max((row[2] for row in counted), default=None),
+        applications=len({owners[tracking_id][0] for tracking_id in counted
+                          if tracking_id in owners}),
+        unmatched=sum(totals.clicks for tracking_id, totals in counted.items()
+                      if tracking_id not in owners),
+        last_click=max((totals.last for totals in counted.values()), default=None),
     )
 
 
@@ -113,19 +106,27 @@ def _day_span(
     """The UTC span the day chart covers: the window, or the clicks themselves for 'all'."""
     start, end = scope.start, scope.end
     if start is None or end is None:
-        # Unfiltered, min and max are the two ends of an index; filtered by source or
-        # application, the matching index ends. Bot clicks only ever widen the span.
-        narrowed = scope.filters.source or scope.filters.application_id
-        where = conditions(scope) if narrowed else []
-        bounds = connection.execute(select(
-            select(func.min(clicks.c.clicked_at)).where(*where).scalar_subquery(),
-            select(func.max(clicks.c.clicked_at)).where(*where).scalar_subquery(),
-        )).one()
+        bounds = _bounds(connection, scope)
         if bounds[0] is None:
             return None
         start = start if start is not None else bounds[0]
         end = end if end is not None else max(bounds[1] + timedelta(microseconds=1), now)
     return (start, end) if start < end else None
+
+
+def _bounds(connection: Connection, scope: Scope) -> tuple:
+    """The first and last click of the scope. Unfiltered, the two ends of an index (bot
+    clicks only ever widen the span); by source, the source's index ends; by application,
+    its links' firsts and lasts."""
+    if scope.filters.application_id:
+        counted = link_totals(connection, scope).values()
+        return (min((totals.first for totals in counted), default=None),
+                max((totals.last for totals in counted), default=None))
+    where = conditions(scope) if scope.filters.source else []
+    return connection.execute(select(
+        select(func.min(clicks.c.clicked_at)).where(*where).scalar_subquery(),
+        select(func.max(clicks.c.clicked_at)).where(*where).scalar_subquery(),
+    )).one()
 
 
 def _local_date(moment: datetime, zone: ZoneInfo) -> date:
@@ -179,9 +180,9 @@ def clicks_by_application(
     """("Company - Title", clicks) for the top applications, the rest summed as "Other"."""
     owners = _attribution(connection)
     totals: dict[tuple, int] = {}
-    for tracking_id, count in link_counts(connection, scope):
+    for tracking_id, counted in link_totals(connection, scope).items():
         if tracking_id in owners:
-            totals[owners[tracking_id]] = totals.get(owners[tracking_id], 0) + count
+            totals[owners[tracking_id]] = totals.get(owners[tracking_id], 0) + counted.clicks
     ordered = sorted(totals.items(), key=lambda item: (-item[1], item[0][0]))
     ranked = [(f"{company} - {title}", count) for (_id, company, title), count in ordered]
     rest = sum(count for _label, count in ranked[top:])
