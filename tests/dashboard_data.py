@@ -28,12 +28,14 @@ def add_application(app, company: str, title: str, links: dict[str, str]) -> int
 
 
 def add_clicks(app, *clicks: dict) -> None:
-    """Clicks given as dicts with at least tracking_id and clicked_at."""
+    """Clicks given as dicts with at least tracking_id and clicked_at (received_at, unless
+    given, is clicked_at: long settled, so the dashboard folds them)."""
     rows = []
     for click in clicks:
         moment: datetime = click["clicked_at"]
         rows.append({
-            "tracking_id": click["tracking_id"], "clicked_at": moment, "received_at": moment,
+            "tracking_id": click["tracking_id"], "clicked_at": moment,
+            "received_at": click.get("received_at", moment),
             "ip_address": click.get("ip_address", f"192.0.2.{next(_ids) % 250 + 1}"),
             "user_agent": click.get("user_agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"),
             "click_source": click.get("click_source"), "referrer_url": click.get("referrer_url"),
