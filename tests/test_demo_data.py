@@ -16,6 +16,7 @@ def test_demo_data_fills_the_database(app, runner):
     result = runner.invoke(args=["demo-data", "--clicks", "3000", "--days", "60", "--seed", "7"])
     assert result.exit_code == 0, result.output
     assert "Added 3000 demo clicks over 60 days" in result.output
+    assert "rollups folded in" in result.output
     assert count(app, select(func.count()).select_from(LinkClick)) == 3000
     assert count(app, select(func.count()).select_from(Application)) >= 3
     assert count(app, select(func.count()).select_from(TrackingLink)) >= 6
