@@ -146,48 +146,53 @@ def day_range(column, first, end) -> list:
         [column < end] if end is not None else [])
 
 
-def unindexed_bots(scope: Scope):
-    """The bot test in a form no index serves, so the planner takes the id or clicked_at
-    range the other terms name (an is_bot-led index would read half the table)."""
+def _unfolded(scope: Scope, mark: int, first, end) -> list:
+    """WHERE clauses for the clicks past the mark in the whole days. The bot test is written
+    in a form no index serves, so the planner walks the few ids past the mark (an is_bot-led
+    index would read half the table)."""
     bots = [False, True] if scope.filters.include_bots else [False]
-    return func.coalesce(clicks.c.is_bot, false()).in_(bots)
-
-
-def unfolded(scope: Scope, mark: int, first, end) -> list:
-    """WHERE clauses for the clicks past the mark in the whole days."""
-    return [unindexed_bots(scope), *conditions(scope, windowed=False)[1:], clicks.c.id > mark,
+    return [func.coalesce(clicks.c.is_bot, false()).in_(bots),
+            *conditions(scope, windowed=False)[1:], clicks.c.id > mark,
             *day_range(clicks.c.clicked_at, first, end)]
+
+
+def each_source(connection: Connection, scope: Scope) -> list:
+    """A click_source test for each source clicks came with (the scope's, when it names one):
+    with the bot test and a clicked_at range, each is one range of the source-led covering
+    index, so no other index or table row is read."""
+    f = scope.filters
+    wanted = [f.source] if f.source else distinct_values(
+        connection, clicks.c.click_source, f.include_bots)
+    return [clicks.c.click_source.is_(None) if source is None
+            else clicks.c.click_source == source for source in wanted]
+
+
+def raw_parts(connection: Connection, scope: Scope, first, end) -> list[list]:
+    """WHERE clauses for the scope's clicks the rollups do not hold: those past the mark in
+    the whole days, and each source's range in each edge day."""
+    parts = []
+    if has_whole_days(first, end):
+        parts.append(_unfolded(scope, folded_up_to(connection), first, end))
+    windows = edges(scope, first, end)
+    sources = each_source(connection, scope) if windows else []
+    parts += [[*conditions(scope, windowed=False), same,
+               clicks.c.clicked_at >= low, clicks.c.clicked_at < high]
+              for low, high in windows for same in sources]
+    return parts
 
 
 def link_totals(connection: Connection, scope: Scope) -> dict[str, Totals]:
     """Clicks, first and last click of every tracking id clicked in the scope."""
-    f = scope.filters
     first, end = whole_days(scope)
     totals: dict[str, Totals] = {}
-    per_link = [clicks.c.tracking_id, func.count(), func.min(clicks.c.clicked_at),
-                func.max(clicks.c.clicked_at)]
     if has_whole_days(first, end):
         _merge(totals, connection.execute(_rolled_up(scope, first, end)))
-        mark = folded_up_to(connection)
+    for where in raw_parts(connection, scope, first, end):
         _merge(totals, connection.execute(
-            select(*per_link).where(*unfolded(scope, mark, first, end))
-            .group_by(clicks.c.tracking_id)
+            select(clicks.c.tracking_id, func.count(), func.min(clicks.c.clicked_at),
+                   func.max(clicks.c.clicked_at))
+            .where(*where).group_by(clicks.c.tracking_id)
         ))
-    windows = edges(scope, first, end)
-    if windows:
-        # Each source's clicks in an edge are one range of the source-led covering index.
-        wanted = [f.source] if f.source else distinct_values(
-            connection, clicks.c.click_source, f.include_bots)
-        for low, high in windows:
-            for source in wanted:
-                same = (clicks.c.click_source.is_(None) if source is None
-                        else clicks.c.click_source == source)
-                _merge(totals, connection.execute(
-                    select(*per_link)
-                    .where(*conditions(scope, windowed=False), same,
-                           clicks.c.clicked_at >= low, clicks.c.clicked_at < high)
-                    .group_by(clicks.c.tracking_id)
-                ))
     return totals
 
 
