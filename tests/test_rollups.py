@@ -2,6 +2,7 @@
 before a fold, after one, with clicks arriving between folds and late clicks for old days."""
 
 import random
+import threading
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -138,3 +139,20 @@ def test_a_fold_without_new_clicks_changes_nothing(app):
     with app.app_context(), get_db().engine.connect() as connection:
         after = connection.execute(select(LinkDay).order_by(*LinkDay.__table__.primary_key)).all()
     assert before == after and sum(row.clicks for row in after) == 40
+
+
+def test_folds_at_once_count_each_click_once(app):
+    add_clicks(app, *random_clicks(random.Random(5), 400))
+    start = threading.Barrier(4)
+
+    def fold_together():
+        start.wait()
+        fold(app)
+
+    threads = [threading.Thread(target=fold_together) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with app.app_context(), get_db().engine.connect() as connection:
+        assert connection.scalar(select(func.sum(LinkDay.clicks))) == 400

@@ -11,7 +11,7 @@ then merges three parts, so it is exact whenever it runs; folding only makes it 
 from collections import namedtuple
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import Connection, case, false, func, select
+from sqlalchemy import Connection, case, false, func, select, update
 
 from webapp.db import Database, dialect_insert
 from webapp.index_scans import distinct_values
@@ -56,16 +56,25 @@ def fold(database: Database) -> None:
     if newest <= mark:
         return
     with database.write_transaction() as connection:
-        mark = folded_up_to(connection)
+        mark = _locked_mark(connection)
         if newest <= mark:
             return
         new = [clicks.c.id > mark, clicks.c.id <= newest]
         _fold_links(connection, new)
         _fold_visitors(connection, new)
-        connection.execute(
-            dialect_insert(connection, marks).values(name=MARK, last_id=newest)
-            .on_conflict_do_update(index_elements=[marks.c.name], set_={"last_id": newest})
-        )
+        connection.execute(update(marks).where(marks.c.name == MARK).values(last_id=newest))
+
+
+def _locked_mark(connection: Connection) -> int:
+    """The mark, locked until this fold commits: link_days adds, so two folds of the same
+    clicks at once (PostgreSQL workers; SQLite's write lock already serialises) would count
+    them twice."""
+    connection.execute(
+        dialect_insert(connection, marks).values(name=MARK, last_id=0).on_conflict_do_nothing()
+    )
+    return connection.scalar(
+        select(marks.c.last_id).where(marks.c.name == MARK).with_for_update()
+    )
 
 
 def _fold_links(connection: Connection, new: list) -> None:
