@@ -5,6 +5,7 @@ no read-then-write.
 The insert goes straight to the driver: no ORM object and no per-row SQLAlchemy bind
 processing on the hottest path. Each backend gets its fastest bulk form."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
@@ -78,16 +79,26 @@ def _insert_postgres(cursor, rows: list[dict], received_at, api_key_id) -> int:
 
 
 def store_batch(db: Database, rows: list[dict], received_at, api_key_id: int | None) -> StoreOutcome:
-    """Insert rows all or nothing; a database error leaves nothing of the batch behind.
-    One transaction on one connection: on PostgreSQL every extra one is a round trip."""
-    with db.write_transaction() as connection:
-        unmatched = count_unmatched(connection, rows)
-        cursor = connection.connection.driver_connection.cursor()
-        try:
-            if db.is_sqlite:
-                inserted = _insert_sqlite(cursor, rows, _sqlite_timestamp(received_at), api_key_id)
-            else:
-                inserted = _insert_postgres(cursor, rows, received_at, api_key_id)
-        finally:
-            cursor.close()
+    """Insert rows all or nothing; a database error leaves nothing of the batch behind."""
+    if db.is_sqlite:
+        # Read before queueing for SQLite's one writer: the lock is held only to insert.
+        with db.engine.connect() as connection:
+            unmatched = count_unmatched(connection, rows)
+        with db.write_transaction() as connection, _cursor(connection) as cursor:
+            inserted = _insert_sqlite(cursor, rows, _sqlite_timestamp(received_at), api_key_id)
+    else:
+        # One transaction on one connection: on PostgreSQL each extra one is a round trip.
+        with db.write_transaction() as connection, _cursor(connection) as cursor:
+            unmatched = count_unmatched(connection, rows)
+            inserted = _insert_postgres(cursor, rows, received_at, api_key_id)
     return StoreOutcome(inserted=inserted, duplicates=len(rows) - inserted, unmatched=unmatched)
+
+
+@contextmanager
+def _cursor(connection: Connection):
+    """The driver's own cursor: the bulk insert skips SQLAlchemy's per-row processing."""
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        yield cursor
+    finally:
+        cursor.close()
