@@ -21,7 +21,8 @@ def _in_write_session(work):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5001, show_default=True, type=int)
 @click.option("--workers", default=server.default_workers, show_default="CPU count, at least 2", type=int)
-@click.option("--threads", default=4, show_default=True, type=int)
+@click.option("--threads", default=2, show_default=True, type=int,
+              help="Threads per worker; more add GIL contention, not speed.")
 @with_appcontext
 def serve_command(host, port, workers, threads):
     """Apply migrations, then run the production server."""
