@@ -38,16 +38,20 @@ def require_api_key():
         return None
     provided = request.headers.get("X-API-Key", "")
     config = current_app.config
-    with get_db().bookkeeping_transaction() as connection:
-        if keys.configured_key_matches(provided, config.get("WEBHOOK_API_KEY")):
-            key_id, bucket = None, keys.ENV_KEY_BUCKET
-        else:
-            key_id = keys.stored_key_id(connection, provided) if provided else None
-            if key_id is None:
-                current_app.logger.info("rejected API key %s", keys.key_label(provided))
-                return _unauthorized()
-            bucket = f"key:{key_id}"
-            keys.touch_last_used(connection, key_id)
+    db = get_db()
+    if keys.configured_key_matches(provided, config.get("WEBHOOK_API_KEY")):
+        key_id, bucket = None, keys.ENV_KEY_BUCKET
+    else:
+        with db.engine.connect() as connection:
+            found = keys.stored_key(connection, provided) if provided else None
+        if found is None:
+            current_app.logger.info("rejected API key %s", keys.key_label(provided))
+            return _unauthorized()
+        key_id, bucket = found.id, f"key:{found.id}"
+        if keys.last_use_is_stale(found.last_used_at):
+            with db.bookkeeping_transaction() as connection:
+                keys.touch_last_used(connection, key_id)
+    with db.counters_transaction() as connection:
         verdict = ratelimit.hit(
             connection, bucket, ratelimit.parse_rate(config["INGEST_RATE_LIMIT"])
         )

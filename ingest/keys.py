@@ -1,6 +1,7 @@
 """The API-key check: the configured key, then the hashed key store, in constant time."""
 
 import hmac
+from datetime import datetime
 
 from sqlalchemy import Connection, select, update
 
@@ -9,7 +10,6 @@ from webapp.models import ApiKey
 from webapp.timeutil import utcnow
 
 ENV_KEY_BUCKET = "env"
-LAST_USED_RESOLUTION_SECONDS = 60
 
 _keys = ApiKey.__table__
 
@@ -18,30 +18,27 @@ def configured_key_matches(provided: str, configured: str | None) -> bool:
     return bool(configured) and hmac.compare_digest(provided.encode(), configured.encode())
 
 
-def stored_key_id(connection: Connection, provided: str) -> int | None:
-    """The id of the active stored key with this value. The lookup is by hash, so its
-    timing says nothing about how close a guess was."""
+def stored_key(connection: Connection, provided: str):
+    """The active stored key with this value (id, last_used_at), or None. The lookup is by
+    hash, so its timing says nothing about how close a guess was."""
     digest = hash_key(provided)
     found = connection.execute(
-        select(_keys.c.id, _keys.c.key_hash).where(
+        select(_keys.c.id, _keys.c.key_hash, _keys.c.last_used_at).where(
             _keys.c.key_hash == digest, _keys.c.revoked_at.is_(None)
         )
     ).first()
     if found is None or not hmac.compare_digest(found.key_hash, digest):
         return None
-    return found.id
+    return found
+
+
+def last_use_is_stale(last_used_at: datetime | None) -> bool:
+    """Use is recorded at a minute's resolution: one cheap write a minute, not per request."""
+    return last_used_at is None or last_used_at < utcnow().replace(second=0, microsecond=0)
 
 
 def touch_last_used(connection: Connection, key_id: int) -> None:
-    """Record use at a minute's resolution: one cheap write a minute, not one per request."""
-    now = utcnow()
-    cutoff = now.replace(second=0, microsecond=0)
-    connection.execute(
-        update(_keys)
-        .where(_keys.c.id == key_id)
-        .where((_keys.c.last_used_at.is_(None)) | (_keys.c.last_used_at < cutoff))
-        .values(last_used_at=now)
-    )
+    connection.execute(update(_keys).where(_keys.c.id == key_id).values(last_used_at=utcnow()))
 
 
 def key_label(provided: str) -> str:

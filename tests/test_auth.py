@@ -200,7 +200,7 @@ def test_repeated_failures_from_one_address_are_slowed_down(app, client, auth):
     assert auth.login(email="guess@example.com", password="x" * 8).status_code == 401
     ip_bucket = {bucket: rate for bucket, rate in login_throttle.buckets("", "127.0.0.1").items()
                  if bucket.startswith("login:ip:")}
-    with app.app_context(), get_db().write_transaction() as connection:
+    with app.app_context(), get_db().counters_transaction() as connection:
         for _attempt in range(login_throttle.PER_IP.limit - 1):  # guesses at other emails
             login_throttle.record_failure(connection, ip_bucket)
     assert auth.login().status_code == 429
@@ -225,7 +225,7 @@ def test_an_htmx_region_sends_the_whole_page_to_login(client, user):
 def test_throttle_waits_until_the_window_ends(app):
     limits = login_throttle.buckets("someone@example.com", "10.0.0.1")
     start = 1_000 * login_throttle.PER_EMAIL.period_seconds + 10  # 10 s into a window
-    with app.app_context(), get_db().write_transaction() as connection:
+    with app.app_context(), get_db().counters_transaction() as connection:
         for _attempt in range(login_throttle.PER_EMAIL.limit - 1):
             login_throttle.record_failure(connection, limits, now=start)
         assert login_throttle.blocked_seconds(connection, limits, now=start) == 0

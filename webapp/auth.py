@@ -160,7 +160,8 @@ def login_submit():
     database = get_db()
     with database.read_sessions() as session:
         user = users.find_user(session, email)
-        wait = login_throttle.blocked_seconds(session.connection(), limits)
+    with database.counters_transaction() as counters:
+        wait = login_throttle.blocked_seconds(counters, limits)
     if wait:
         error = f"Too many attempts, try again in {login_throttle.minutes(wait)} minutes."
         return render_template("auth/login.html", email=email, error=error, next=next_path), 429
@@ -169,8 +170,8 @@ def login_submit():
         return redirect(next_path or url_for("dashboard.index"))
     if user is None:  # spend the same time as a real check, so timing does not reveal emails
         users.check_password(User(password_hash=_decoy_hash()), password)
-    with database.write_transaction() as connection:
-        login_throttle.record_failure(connection, limits)
+    with database.counters_transaction() as counters:
+        login_throttle.record_failure(counters, limits)
     error = "Wrong email or password."
     return render_template("auth/login.html", email=email, error=error, next=next_path), 401
 
