@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -114,6 +115,11 @@ class LinkClick(Base):
         # De-duplication of clicks without event_id, and every time-range query. Led by
         # clicked_at, so fresh clicks append at the index's end instead of scattering.
         UniqueConstraint("clicked_at", "dedup_key", name="uq_link_clicks_clicked_at_dedup_key"),
+        # A re-sent event_id is stored once. Partial: most senders post no event_id, and an
+        # index entry per NULL would cost every insert for nothing.
+        Index("uq_link_clicks_event_id", "event_id", unique=True,
+              sqlite_where=text("event_id IS NOT NULL"),
+              postgresql_where=text("event_id IS NOT NULL")),
         # The dashboard's covering index (migration 0002), led by is_bot, which every
         # dashboard query fixes. It grows at a few insertion points (one per source), so it
         # costs ingest little; per-link counts come from link_days instead.
@@ -132,7 +138,7 @@ class LinkClick(Base):
     session_id: Mapped[str | None] = mapped_column(String(100))
     event_metadata: Mapped[dict | None] = mapped_column("metadata", JSON)
     # The sender's id for the click: unique, so a re-sent event is stored once.
-    event_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    event_id: Mapped[str | None] = mapped_column(String(100))
     # 64-bit hash of tracking_id, ip, agent and source for clicks that came without event_id
     # but with their own clicked_at; NULL (never equal) otherwise.
     dedup_key: Mapped[int | None] = mapped_column(BigInteger)

@@ -83,9 +83,11 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['api_key_id'], ['api_keys.id'], name=op.f('fk_link_clicks_api_key_id_api_keys')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_link_clicks')),
     sa.UniqueConstraint('clicked_at', 'dedup_key', name='uq_link_clicks_clicked_at_dedup_key'),
-    sa.UniqueConstraint('event_id', name=op.f('uq_link_clicks_event_id'))
     )
     with op.batch_alter_table('link_clicks', schema=None) as batch_op:
+        batch_op.create_index('uq_link_clicks_event_id', ['event_id'], unique=True,
+                              sqlite_where=sa.text('event_id IS NOT NULL'),
+                              postgresql_where=sa.text('event_id IS NOT NULL'))
         batch_op.create_index('ix_link_clicks_tracking_id_clicked_at', ['tracking_id', 'clicked_at'], unique=False)
 
     op.create_table('tracking_links',
