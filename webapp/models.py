@@ -167,7 +167,8 @@ class User(Base):
 
 
 class RateLimitWindow(Base):
-    """Requests counted per key and fixed window, shared by every worker process."""
+    """Requests counted per key and fixed window, shared by every worker process. On SQLite
+    they live in a side file beside the database (Database.counters_transaction)."""
 
     __tablename__ = "rate_limit_windows"
 
