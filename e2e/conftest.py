@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.databases import IN_CI
-from tests.liveserver import running_server
+from webapp.tools.liveserver import running_server
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -43,7 +43,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def server(tmp_path):
     """A fresh app on a fresh SQLite file, served by the real production server."""
-    with running_server(f"sqlite:///{tmp_path / 'e2e.db'}", tmp_path) as url:
+    with running_server(f"sqlite:///{tmp_path / 'e2e.db'}", tmp_path) as (url, _pid):
         yield url
 
 

@@ -1,11 +1,15 @@
 """Every response under /api/ is JSON, errors included: one error_response() for all."""
 
-from flask import Flask, current_app, jsonify, request
+from flask import current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from webapp.timeutil import api_timestamp
 
 API_PREFIX = "/api/"
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(API_PREFIX)
 
 
 def error_response(status: int, error: str, message: str, headers=None, **extra):
@@ -18,21 +22,13 @@ def error_response(status: int, error: str, message: str, headers=None, **extra)
     return response
 
 
-def _http_error(exc: HTTPException):
-    if not request.path.startswith(API_PREFIX):
-        return exc
+def http_error(exc: HTTPException):
+    """An HTTP error under /api/ in the API's JSON shape, its headers (Allow...) kept."""
     headers = {k: v for k, v in exc.get_headers() if k.lower() not in ("content-type",)}
     return error_response(exc.code or 500, exc.name, exc.description or exc.name, headers)
 
 
-def _unexpected_error(exc: Exception):
-    if not request.path.startswith(API_PREFIX):
-        raise exc
+def unexpected_error(_exc: Exception):
+    """A failure under /api/: logged with its traceback, answered as the guide's 500."""
     current_app.logger.exception("unhandled error on %s", request.path)
     return error_response(500, "Internal Server Error", "The server failed to answer the request")
-
-
-def init_app(app: Flask) -> None:
-    """App-wide, not per blueprint: a 404 under /api/ reaches no blueprint's handler."""
-    app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(Exception, _unexpected_error)

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select, update
 
-from webapp.apikeys import hash_key
+from webapp.accounts.apikeys import hash_key
 from webapp.models import ApiKey
 from webapp.timeutil import utcnow
 

@@ -4,9 +4,10 @@ import pytest
 from argon2 import PasswordHasher
 
 from tests import databases
-from webapp import apikeys, create_app, users
+from webapp import create_app
+from webapp.accounts import apikeys, users
+from webapp.accounts.users import create_user
 from webapp.db import get_db
-from webapp.users import create_user
 
 TEST_PASSWORD = "correct horse battery"
 TEST_EMAIL = "seeker@example.com"

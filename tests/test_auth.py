@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 from tests.browsing import submit
 from tests.conftest import TEST_EMAIL, TEST_PASSWORD
 from tests.forms import csrf_token_from
-from webapp import apikeys, login_throttle
+from webapp.accounts import apikeys, login_throttle
+from webapp.accounts.safe_redirect import safe_next
 from webapp.db import get_db
 from webapp.models import ApiKey, User
-from webapp.safe_redirect import safe_next
 
 EVIL_NEXT = [
     "//evil.com",

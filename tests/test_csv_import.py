@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.forms import csrf_token_from
-from webapp.csv_import import decode_upload, parse_csv
+from webapp.applications.csv_import import decode_upload, parse_csv
 from webapp.db import get_db
 from webapp.models import Application
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from webapp.filters import Filters
+from webapp.stats.filters import Filters
 
 NOW = datetime(2025, 6, 15, 12, 0)
 

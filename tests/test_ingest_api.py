@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.ingest_helpers import GUIDE_EVENT, click_count, post_batch, stored_clicks
-from webapp import apikeys
+from webapp.accounts import apikeys
 from webapp.db import get_db
 from webapp.models import ApiKey, Job, TrackingLink
 from webapp.timeutil import utcnow

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.browsing import htmx_post, submit
+from webapp.applications.links import TRACKING_ID, create_link, normalise_source, tracked_url
 from webapp.db import get_db
-from webapp.links import TRACKING_ID, create_link, normalise_source, tracked_url
 from webapp.models import Application, TrackingLink
 
 TEMPLATE = "https://steve-glen.com/{source}?tid={tracking_id}"

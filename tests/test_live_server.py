@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.databases import IN_CI, POSTGRES_URL
-from tests.liveserver import running_server
 from tests.tcpproxy import TcpProxy
 from webapp.db import make_engine
 from webapp.models import LinkClick
+from webapp.tools.liveserver import running_server
 
 GUIDE_BATCH = {"events": [{
     "tracking_id": "test-uuid-12345",
@@ -66,7 +66,7 @@ def stored_count(database_url: str) -> int:
 
 @pytest.fixture
 def served(database_url, tmp_path):
-    with running_server(database_url, tmp_path, workers=2) as url:
+    with running_server(database_url, tmp_path, workers=2) as (url, _pid):
         yield url, database_url
 
 
@@ -152,7 +152,7 @@ def _seconds_to_midnight() -> float:
 def test_the_rate_limit_holds_across_worker_processes(database_url, tmp_path):
     if _seconds_to_midnight() < 30:
         pytest.skip("a daily window is about to roll over")
-    with running_server(database_url, tmp_path, workers=2, INGEST_RATE_LIMIT="20/day") as url:
+    with running_server(database_url, tmp_path, workers=2, INGEST_RATE_LIMIT="20/day") as (url, _pid):
         key = new_key(database_url)
         with ThreadPoolExecutor(6) as pool:
             results = list(pool.map(lambda _: post(url, key, {}, "/api/tracking-ingest/test"),
@@ -188,7 +188,7 @@ def test_the_database_vanishing_gives_503_then_recovers(postgres_url, tmp_path):
         return {"events": [{"tracking_id": "t", "event_id": f"{n}-{i}"} for i in range(10)]}
 
     try:
-        with running_server(proxied_url, tmp_path, workers=2) as url:
+        with running_server(proxied_url, tmp_path, workers=2) as (url, _pid):
             assert [post(url, key, batch(n))[0] for n in range(3)] == [200] * 3
             proxy.stop()
             down = [post(url, key, batch(n)) for n in range(3, 6)]

@@ -6,9 +6,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.dashboard_data import add_application, add_clicks
-from webapp import links, listings, queries, rollups
+from webapp.applications import links
 from webapp.db import get_db
-from webapp.filters import Filters
+from webapp.stats import listings, queries
+from webapp.stats.filters import Filters
+from webapp.stats.fold import fold
 
 NOW = datetime(2025, 6, 15, 12, 0)
 UTC = ZoneInfo("UTC")
@@ -228,9 +230,9 @@ def visitors(app, filters, zone=UTC):
     return run(app, queries.summary, filters, zone).visitors
 
 
-def fold(app):
+def fold_now(app):
     with app.app_context():
-        rollups.fold(get_db())
+        fold(get_db())
 
 
 def test_visitors_are_exact_before_during_and_after_folding(app):
@@ -252,20 +254,20 @@ def test_visitors_are_exact_before_during_and_after_folding(app):
     for _round in ("unfolded", "folded"):
         assert {f: visitors(app, f) for f in cases} == cases
         assert {f: visitors(app, f, york) for f in york_cases} == york_cases
-        fold(app)
+        fold_now(app)
     add_clicks(app, {"tracking_id": "t", "clicked_at": day(12, 10), "ip_address": "192.0.2.9"},
                {"tracking_id": "t", "clicked_at": day(12, 11), "ip_address": "192.0.2.1",
                 "is_bot": True})
     assert visitors(app, Filters(range="all")) == 5  # the newest click is counted unfolded
     assert visitors(app, Filters(range="all", include_bots=True)) == 5
-    fold(app)
+    fold_now(app)
     assert visitors(app, Filters(range="all")) == 5
     twelfth = Filters(range="custom", start=date(2025, 6, 12), end=date(2025, 6, 12))
     assert visitors(app, twelfth) == 3
 
 
 def test_visitors_with_filters_and_rolling_windows(app, job_search):
-    fold(app)
+    fold_now(app)
     assert visitors(app, Filters(range="24h")) == 1
     assert visitors(app, Filters(range="7d")) == 3
     assert visitors(app, Filters(range="all", source="linkedin")) == 2

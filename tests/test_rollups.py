@@ -9,11 +9,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from tests.dashboard_data import add_application, add_clicks
-from webapp import links, listings, queries, rollups
+from webapp.applications import links
 from webapp.db import get_db
-from webapp.filters import Filters
 from webapp.models import LinkDay
-from webapp.scope import Scope, clicks, conditions
+from webapp.stats import fold as fold_module
+from webapp.stats import listings, queries, rollups
+from webapp.stats.filters import Filters
+from webapp.stats.fold import fold
+from webapp.stats.scope import Scope, clicks, conditions
 from webapp.timeutil import utcnow
 
 NOW = datetime(2025, 3, 12, 12, 0)
@@ -85,9 +88,9 @@ def assert_exact(app, rng: random.Random, applications: list[int], scopes: int =
             if tracking_id not in known}
 
 
-def fold(app):
+def fold_now(app):
     with app.app_context():
-        rollups.fold(get_db())
+        fold(get_db())
 
 
 def test_rollups_match_a_plain_group_by_at_every_moment(app):
@@ -98,13 +101,13 @@ def test_rollups_match_a_plain_group_by_at_every_moment(app):
     ]
     add_clicks(app, *random_clicks(rng, 300))
     assert_exact(app, rng, applications)  # nothing folded yet
-    fold(app)
+    fold_now(app)
     assert_exact(app, rng, applications)  # all folded
     add_clicks(app, *random_clicks(rng, 150, days=3))  # late clicks for folded days
     assert_exact(app, rng, applications)  # folded days plus unfolded clicks
-    fold(app)
+    fold_now(app)
     add_clicks(app, *random_clicks(rng, 50))
-    fold(app)
+    fold_now(app)
     assert_exact(app, rng, applications)
     with app.app_context(), get_db().write_sessions() as session, session.begin():
         links.create_link(session, session.get(links.Job, 1).id, "email", tracking_id="stray")
@@ -116,15 +119,15 @@ def test_a_click_received_within_the_lag_is_counted_but_not_folded(app, monkeypa
     add_clicks(app, {"tracking_id": "t", "clicked_at": settled, "click_source": "email"},
                {"tracking_id": "t", "clicked_at": settled + timedelta(hours=1),
                 "click_source": "email", "received_at": utcnow()})
-    fold(app)
+    fold_now(app)
     everything = Scope.of(Filters(range="all"), ZONES[0], NOW)
     with app.app_context(), get_db().engine.connect() as connection:
         assert connection.scalar(select(func.sum(LinkDay.clicks))) == 1
         assert rollups.folded_up_to(connection) == connection.scalar(select(func.min(clicks.c.id)))
         assert rollups.link_totals(connection, everything) == {
             "t": rollups.Totals(2, settled, settled + timedelta(hours=1))}
-    monkeypatch.setattr(rollups, "LAG", timedelta(0))
-    fold(app)
+    monkeypatch.setattr(fold_module, "LAG", timedelta(0))
+    fold_now(app)
     with app.app_context(), get_db().engine.connect() as connection:
         assert connection.scalar(select(func.sum(LinkDay.clicks))) == 2
         assert rollups.link_totals(connection, everything)["t"].clicks == 2
@@ -132,10 +135,10 @@ def test_a_click_received_within_the_lag_is_counted_but_not_folded(app, monkeypa
 
 def test_a_fold_without_new_clicks_changes_nothing(app):
     add_clicks(app, *random_clicks(random.Random(3), 40))
-    fold(app)
+    fold_now(app)
     with app.app_context(), get_db().engine.connect() as connection:
         before = connection.execute(select(LinkDay).order_by(*LinkDay.__table__.primary_key)).all()
-    fold(app)
+    fold_now(app)
     with app.app_context(), get_db().engine.connect() as connection:
         after = connection.execute(select(LinkDay).order_by(*LinkDay.__table__.primary_key)).all()
     assert before == after and sum(row.clicks for row in after) == 40
@@ -147,7 +150,7 @@ def test_folds_at_once_count_each_click_once(app):
 
     def fold_together():
         start.wait()
-        fold(app)
+        fold_now(app)
 
     threads = [threading.Thread(target=fold_together) for _ in range(4)]
     for thread in threads:

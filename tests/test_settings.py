@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.browsing import htmx_post, submit
+from webapp.accounts.settings import SAMPLE_TRACKING_ID
 from webapp.db import get_db
 from webapp.models import ApiKey, TrackingLink, User
-from webapp.settings import SAMPLE_TRACKING_ID
 
 
 @pytest.fixture

@@ -3,8 +3,9 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
-from webapp import config, db, security
+from webapp import config, db, formatting, security
 from webapp.extensions import csrf, htmx, login_manager
 
 PACKAGE_DIR = Path(__file__).parent
@@ -15,6 +16,14 @@ def _resource_dir(name: str) -> str:
     them inside the package instead."""
     inside = PACKAGE_DIR / name
     return str(inside if inside.is_dir() else PACKAGE_DIR.parent / name)
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in a URL is a row id: beyond a 32-bit integer it names no row, so the URL
+    is a 404 instead of an out-of-range query (PostgreSQL refuses to compare it)."""
+
+    def __init__(self, map, **kwargs):
+        super().__init__(map, **{"max": 2**31 - 1, **kwargs})
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -31,22 +40,26 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.instance_secret_key(app.instance_path)
 
+    app.url_map.converters["int"] = RowIdConverter
     db.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     security.init_app(app)
+    formatting.init_app(app)
 
     from ingest import api as ingest_api
-    from ingest import errors as api_errors
-    from webapp import applications, auth, cli, dashboard, settings
+    from webapp import cli, error_pages
+    from webapp.accounts import auth, settings
+    from webapp.applications import views as applications
+    from webapp.dashboard import export, unmatched
+    from webapp.dashboard import views as dashboard
 
     app.register_blueprint(ingest_api.bp)
     csrf.exempt(ingest_api.bp)
-    api_errors.init_app(app)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(dashboard.bp)
-    app.register_blueprint(applications.bp)
-    app.register_blueprint(settings.bp)
+    error_pages.init_app(app)
+    for blueprint in (auth.bp, dashboard.bp, export.bp, unmatched.bp, applications.bp,
+                      settings.bp):
+        app.register_blueprint(blueprint)
     cli.init_app(app)
     return app

@@ -1,13 +1,13 @@
 """The `tracking-ingest` command (also `flask --app webapp ...`)."""
 
 import sys
+import time
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from webapp import apikeys, migrate, server, users
-from webapp.dashboard_bench import bench_dashboard_command
-from webapp.demo_data import demo_data_command
+from webapp import migrate, server
+from webapp.accounts import apikeys, users
 from webapp.db import get_db
 
 
@@ -119,7 +119,7 @@ def create_user_command(email, password_stdin):
 @click.option("--tracking-ids", default=300, show_default=True, type=click.IntRange(1))
 def bench_command(url, key, total_events, batch_size, senders, tracking_ids):
     """Load-test an ingest API: events/s, latency percentiles, non-200 answers."""
-    from webapp.bench import run_benchmark
+    from webapp.tools.bench import run_benchmark
 
     result = run_benchmark(url, key, total_events, batch_size, senders, tracking_ids)
     click.echo(result.report())
@@ -134,9 +134,38 @@ def bench_command(url, key, total_events, batch_size, senders, tracking_ids):
               "1000-event request with the floor, alternately.")
 def bench_suite_command(database_url, workers, pin_cpu):
     """The contract's ingest scenarios against a freshly started server."""
-    from webapp.bench_suite import run_suite
+    from webapp.tools.bench_suite import run_suite
 
     run_suite(database_url, workers, pin_cpu, click.echo)
+
+
+@click.command("demo-data")
+@click.option("--clicks", default=5000, show_default=True, type=click.IntRange(min=0))
+@click.option("--days", default=180, show_default=True, type=click.IntRange(min=1))
+@click.option("--seed", default=None, type=int, help="Same seed, same pattern of clicks.")
+@with_appcontext
+def demo_data_command(clicks, days, seed):
+    """Fill the database with realistic applications, links and clicks."""
+    from webapp.tools.demo_data import fill
+
+    database = get_db()
+    migrate.upgrade(database.engine)
+    started = time.perf_counter()
+    folded = fill(database, clicks, days, seed)
+    click.echo(f"Added {clicks} demo clicks over {days} days "
+               f"in {time.perf_counter() - started:.1f} s (rollups folded in {folded:.1f} s).")
+
+
+@click.command("bench-dashboard")
+@click.argument("url")
+@click.option("--email", required=True)
+@click.option("--password", prompt=True, hide_input=True, envvar="BENCH_PASSWORD")
+@click.option("--runs", default=20, show_default=True, type=click.IntRange(min=1))
+def bench_dashboard_command(url, email, password, runs):
+    """Time the dashboard page and each region (default filters, 90 days, all time)."""
+    from webapp.tools.dashboard_bench import run
+
+    run(url, email, password, runs, click.echo)
 
 
 def init_app(app) -> None:

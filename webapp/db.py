@@ -55,6 +55,12 @@ class Database:
         self._counter_table_ready = not keeps_counters
 
     @contextmanager
+    def read(self):
+        """A plain Core connection for reads (no transaction is held open for writes)."""
+        with self.engine.connect() as connection:
+            yield connection
+
+    @contextmanager
     def write_transaction(self):
         """A Core connection inside one write transaction, committed on success."""
         if self._write_lock is None:
@@ -85,6 +91,15 @@ class Database:
                 RateLimitWindow.__table__.create(connection, checkfirst=True)
                 self._counter_table_ready = True
             yield connection
+
+    def checkpoint_wal(self) -> None:
+        """Copy the SQLite WAL back and truncate it, between writers: a bulk load beside a
+        reading server otherwise grows the WAL without bound (PASSIVE checkpoints never
+        catch up with a writer that never pauses)."""
+        if self._write_lock is None:
+            return
+        with self._write_lock.held(), self.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def dispose(self) -> None:
         self.disposed = True

@@ -2,21 +2,19 @@
 contract's scenarios against it from this process, and report the figures."""
 
 import os
-import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
 
-from webapp.bench import make_bodies, run_benchmark
+from webapp.tools.bench import make_bodies, run_benchmark
+from webapp.tools.liveserver import running_server
 
 SCENARIOS = (
     # name, events, batch size, senders
@@ -24,12 +22,6 @@ SCENARIOS = (
     ("1000-event batches, 1 sender", 100_000, 1000, 1),
     ("500-event batches, 4 senders", 400_000, 500, 4),
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _script() -> str:
@@ -52,31 +44,14 @@ def _tree_rss_mb(pid: int) -> float:
 
 
 @contextmanager
-def spawned_server(database_url: str, workers: int | None, cpu: int | None):
-    """`tracking-ingest serve` on a free port with the rate limit out of the way."""
-    env = {**os.environ, "DATABASE_URL": database_url, "INGEST_RATE_LIMIT": "100000000/minute"}
+def spawned_server(database_url: str, directory: str, workers: int | None, cpu: int | None):
+    """`tracking-ingest serve` on a free port with the rate limit out of the way, and a key."""
+    env = {**os.environ, "DATABASE_URL": database_url}
     key = subprocess.run([_script(), "api-keys", "create", f"bench-{time.time_ns()}"], env=env,
                          capture_output=True, text=True, check=True).stdout.split()[-1]
-    port = _free_port()
-    command = [_script(), "serve", "--port", str(port)]
-    if workers:
-        command += ["--workers", str(workers)]
-    if cpu is not None:
-        command = ["taskset", "-c", str(cpu), *command]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{url}/api/tracking-ingest/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield url, key, process.pid
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+    with running_server(database_url, Path(directory), workers, cpu,
+                        INGEST_RATE_LIMIT="100000000/minute") as (url, pid):
+        yield url, key, pid
 
 
 def floor_ms(body: bytes, directory: str) -> float:
@@ -126,10 +101,10 @@ def run_suite(database_url: str | None, workers: int | None, pin_cpu: int | None
         echo(f"database: {url_of_db.split('@')[-1]}")
         if pin_cpu is not None:
             os.sched_setaffinity(0, {pin_cpu})
-            with spawned_server(url_of_db, workers, pin_cpu) as (url, key, _pid):
+            with spawned_server(url_of_db, directory, workers, pin_cpu) as (url, key, _pid):
                 echo(floor_comparison(url, key, 60, directory))
             return
-        with spawned_server(url_of_db, workers, None) as (url, key, pid):
+        with spawned_server(url_of_db, directory, workers, None) as (url, key, pid):
             for name, events, batch_size, senders in SCENARIOS:
                 result = run_benchmark(url, key, events, batch_size, senders)
                 echo(f"\n{name}:\n{result.report()}")

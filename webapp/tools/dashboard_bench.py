@@ -10,6 +10,8 @@ import urllib.request
 
 import click
 
+from webapp.tools.bench import percentile
+
 REGIONS = ("/", "/partials/cards", "/partials/per-day", "/partials/by-source",
            "/partials/by-application", "/partials/clicks")
 RANGES = ("", "range=90d", "range=all")
@@ -56,21 +58,11 @@ def time_url(opener, url: str, runs: int) -> list[float]:
     return timings
 
 
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
-@click.command("bench-dashboard")
-@click.argument("url")
-@click.option("--email", required=True)
-@click.option("--password", prompt=True, hide_input=True, envvar="BENCH_PASSWORD")
-@click.option("--runs", default=20, show_default=True, type=click.IntRange(min=1))
-def bench_dashboard_command(url, email, password, runs):
+def run(url: str, email: str, password: str, runs: int, echo) -> None:
     """Time the dashboard page and each region (default filters, 90 days, all time)."""
     base = url.rstrip("/")
     opener = sign_in(base, email, password)
-    click.echo(f"{'URL':<44} {'median ms':>10} {'p95 ms':>8}")
+    echo(f"{'URL':<44} {'median ms':>10} {'p95 ms':>8}")
     worst = 0.0
     for query in RANGES:
         for path in REGIONS:
@@ -78,5 +70,5 @@ def bench_dashboard_command(url, email, password, runs):
             timings = time_url(opener, base + target, runs)
             median = statistics.median(timings)
             worst = max(worst, median)
-            click.echo(f"{target:<44} {median:>10.1f} {p95(timings):>8.1f}")
-    click.echo(f"Slowest median: {worst:.1f} ms over {runs} runs each.")
+            echo(f"{target:<44} {median:>10.1f} {percentile(timings, 95):>8.1f}")
+    echo(f"Slowest median: {worst:.1f} ms over {runs} runs each.")

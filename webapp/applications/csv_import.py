@@ -4,7 +4,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from webapp.application_forms import FIELDS, ApplicationValues, parse_application
+from webapp.applications.forms import FIELDS, ApplicationValues, parse_application
 
 REQUIRED_COLUMNS = ("company", "title")
 MAX_BYTES = 1024 * 1024

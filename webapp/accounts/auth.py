@@ -19,11 +19,11 @@ from flask_login import current_user, login_user, logout_user
 from htmx_flask import request as htmx_request
 from sqlalchemy import select, text
 
-from webapp import apikeys, login_throttle, users
+from webapp.accounts import apikeys, login_throttle, users
+from webapp.accounts.safe_redirect import safe_next
 from webapp.db import get_db, get_session
 from webapp.extensions import login_manager
 from webapp.models import ApiKey, User
-from webapp.safe_redirect import safe_next
 
 bp = Blueprint("auth", __name__)
 

@@ -4,11 +4,16 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import login_required
 from htmx_flask import request as htmx_request
 
-from webapp import application_store as store
-from webapp import csv_import, links
-from webapp.application_forms import FIELDS, LABELS, parse_application
+from webapp.applications import csv_import, links, store
+from webapp.applications.forms import FIELDS, LABELS, parse_application
+from webapp.dashboard.context import settled_reading
 from webapp.db import get_session
+from webapp.formatting import user_zone
 from webapp.models import APPLICATION_STATUSES, Application
+from webapp.stats import listings
+from webapp.stats.filters import Filters
+from webapp.stats.scope import Scope
+from webapp.timeutil import utcnow
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
 
@@ -64,6 +69,27 @@ def create():
     session.commit()
     flash(f"Added {values.company} – {values.title}. Now hand out a tracked link.", "success")
     return redirect(url_for("applications.edit", application_id=application.id), 303)
+
+
+@bp.get("/<int:application_id>")
+def show(application_id: int):
+    """One application's story: who clicked which of its links, and when."""
+    filters = Filters.from_args(request.args).with_changes(
+        range="all", start=None, end=None, source=None, application_id=application_id
+    )
+    scope = Scope.of(filters, user_zone(), utcnow())
+    with settled_reading() as connection:
+        header = listings.application_header(connection, application_id)
+        if header is None:
+            abort(404)
+        links_ = listings.application_links(connection, scope, application_id)
+    firsts = [link.first_click for link in links_ if link.first_click]
+    lasts = [link.last_click for link in links_ if link.last_click]
+    return render_template(
+        "applications/show.html", header=header, links=links_, filters=filters,
+        total=sum(link.clicks for link in links_), first_click=min(firsts, default=None),
+        last_click=max(lasts, default=None),
+    )
 
 
 def _render_edit(application, values, errors, link_errors=None, status=200):

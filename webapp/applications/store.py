@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from webapp.application_forms import ApplicationValues
-from webapp.links import link_counts
+from webapp.applications.forms import ApplicationValues
+from webapp.applications.links import link_counts
 from webapp.models import Application, Job
 from webapp.timeutil import utcnow
 

@@ -4,10 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import false, select
+from sqlalchemy import false, func, select
 
-from webapp.filters import Filters
 from webapp.models import Application, Job, LinkClick, TrackingLink
+from webapp.stats.filters import Filters
+from webapp.stats.index_scans import bot_flags
 
 clicks = LinkClick.__table__
 links = TrackingLink.__table__
@@ -39,10 +40,23 @@ def application_tracking_ids(application_id: int):
     )
 
 
-def conditions(scope: Scope, windowed: bool = True, by_application: bool = True) -> list:
-    """WHERE clauses on link_clicks for the filters (bots out unless asked for)."""
+def bot_condition(scope: Scope):
+    """Bots out unless the filters ask for them; an is_bot-led index may serve it."""
+    if scope.filters.include_bots:
+        return clicks.c.is_bot.in_([False, True])
+    return clicks.c.is_bot == false()
+
+
+def unindexed_bot_condition(scope: Scope):
+    """The bot test in a form no index serves: for scans that should walk another index
+    (the newest ids, or clicked_at) instead of reading half the table by is_bot."""
+    return func.coalesce(clicks.c.is_bot, false()).in_(bot_flags(scope.filters.include_bots))
+
+
+def narrowing(scope: Scope, windowed: bool = True, by_application: bool = True) -> list:
+    """WHERE clauses on link_clicks for the window, source and application filters."""
     f = scope.filters
-    where = [clicks.c.is_bot.in_([False, True]) if f.include_bots else clicks.c.is_bot == false()]
+    where = []
     if windowed and scope.start is not None:
         where.append(clicks.c.clicked_at >= scope.start)
     if windowed and scope.end is not None:
@@ -52,3 +66,8 @@ def conditions(scope: Scope, windowed: bool = True, by_application: bool = True)
     if by_application and f.application_id:
         where.append(clicks.c.tracking_id.in_(application_tracking_ids(f.application_id)))
     return where
+
+
+def conditions(scope: Scope, windowed: bool = True, by_application: bool = True) -> list:
+    """Every WHERE clause on link_clicks for the filters."""
+    return [bot_condition(scope), *narrowing(scope, windowed, by_application)]

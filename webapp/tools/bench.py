@@ -2,6 +2,7 @@
 events per second, latency percentiles and every answer that was not 200."""
 
 import http.client
+import math
 import random
 import statistics
 import threading
@@ -26,6 +27,14 @@ AGENTS = (
 )
 
 
+def percentile(values: list[float], q: float) -> float:
+    """The nearest-rank percentile: a value that was measured, never an interpolation."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
 @dataclass
 class BenchResult:
     events: int
@@ -36,10 +45,6 @@ class BenchResult:
     @property
     def events_per_second(self) -> float:
         return self.events / self.seconds if self.seconds else 0.0
-
-    def percentile(self, q: float) -> float:
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))] if ordered else 0.0
 
     @property
     def median_ms(self) -> float:
@@ -53,8 +58,8 @@ class BenchResult:
         return (
             f"events: {self.events}  requests: {len(self.latencies_ms)}  "
             f"time: {self.seconds:.2f} s  throughput: {self.events_per_second:,.0f} events/s\n"
-            f"latency ms  p50: {self.median_ms:.2f}  p95: {self.percentile(95):.2f}  "
-            f"p99: {self.percentile(99):.2f}  max: {max(self.latencies_ms, default=0):.2f}\n"
+            f"latency ms  p50: {self.median_ms:.2f}  p95: {percentile(self.latencies_ms, 95):.2f}  "
+            f"p99: {percentile(self.latencies_ms, 99):.2f}  max: {max(self.latencies_ms, default=0):.2f}\n"
             f"non-200 answers: {self.non_200}  statuses: {dict(self.statuses)}"
         )
 

@@ -6,17 +6,16 @@ import secrets
 import time
 from datetime import date, datetime, timedelta
 
-import click
-from flask.cli import with_appcontext
 from sqlalchemy import insert
 
-from webapp import migrate, rollups
-from webapp.db import get_db
 from webapp.models import Application, Job, LinkClick, TrackingLink
+from webapp.stats.fold import fold
 from webapp.timeutil import utcnow
 
 CHUNK = 20_000
 LOAD_CACHE_KIB = 256 * 1024
+# A checkpoint every 200,000 clicks keeps the WAL near 100 MB during a load.
+CHUNKS_PER_CHECKPOINT = 10
 
 COMPANIES = (
     "Acme Robotics", "Northwind Analytics", "Globex", "Initech", "Umbrella Health",
@@ -173,31 +172,19 @@ def fill(database, clicks: int, days: int, seed: int | None) -> float:
     now = utcnow()
     with database.write_transaction() as connection:
         sources = _make_applications(connection, rng, days, now.date())
-    for rows in _click_rows(rng, clicks, days, now, sources):
+    for number, rows in enumerate(_click_rows(rng, clicks, days, now, sources), start=1):
         with database.write_transaction() as connection:
             if database.is_sqlite:
                 # Room for the indexes' hot pages: random inserts would thrash a 2 MB cache.
                 connection.exec_driver_sql(f"PRAGMA cache_size = -{LOAD_CACHE_KIB}")
             connection.execute(insert(LinkClick.__table__), rows)
+        if number % CHUNKS_PER_CHECKPOINT == 0:
+            database.checkpoint_wal()
     started = time.perf_counter()
-    rollups.fold(database)
+    fold(database)
+    database.checkpoint_wal()
     folded = time.perf_counter() - started
     with database.write_transaction() as connection:
         # Fresh statistics after a bulk load, so the query planner knows the new shape.
         connection.exec_driver_sql("ANALYZE")
     return folded
-
-
-@click.command("demo-data")
-@click.option("--clicks", default=5000, show_default=True, type=click.IntRange(min=0))
-@click.option("--days", default=180, show_default=True, type=click.IntRange(min=1))
-@click.option("--seed", default=None, type=int, help="Same seed, same pattern of clicks.")
-@with_appcontext
-def demo_data_command(clicks, days, seed):
-    """Fill the database with realistic applications, links and clicks."""
-    database = get_db()
-    migrate.upgrade(database.engine)
-    started = time.perf_counter()
-    folded = fill(database, clicks, days, seed)
-    click.echo(f"Added {clicks} demo clicks over {days} days "
-               f"in {time.perf_counter() - started:.1f} s (rollups folded in {folded:.1f} s).")

@@ -8,8 +8,8 @@ is exact for DST and half-hour zones and identical on SQLite and PostgreSQL.
 
 Unique visitors are distinct non-empty IP addresses: the one identifier senders post for
 every click (user agents are shared by thousands, session ids are optional); see
-webapp.visitors for how they are counted fast. Per-link counts come from day rollups
-(webapp.rollups): no index on link_clicks is led by tracking id."""
+webapp.stats.visitors for how they are counted fast. Per-link counts come from day rollups
+(webapp.stats.rollups): no index on link_clicks is led by tracking id."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,10 +27,10 @@ from sqlalchemy import (
     values,
 )
 
-from webapp.filters import local_midnight_utc
-from webapp.index_scans import count_each, distinct_values
-from webapp.rollups import link_totals
-from webapp.scope import (  # noqa: F401  (Scope and conditions are part of this module's API)
+from webapp.stats.filters import local_midnight_utc
+from webapp.stats.index_scans import count_each, distinct_values
+from webapp.stats.rollups import link_totals
+from webapp.stats.scope import (  # noqa: F401  (Scope and conditions are part of this module's API)
     Scope,
     applications,
     clicks,
@@ -38,8 +38,7 @@ from webapp.scope import (  # noqa: F401  (Scope and conditions are part of this
     jobs,
     links,
 )
-from webapp.visitors import visitor_count
-
+from webapp.stats.visitors import visitor_count
 
 TOP_APPLICATIONS = 8
 

@@ -1,16 +1,25 @@
 """Rows a person reads: pages of clicks, the CSV export, unknown tracking ids, an
 application's links, and the options of the dashboard's forms. Same scopes and conditions
-as the numbers in webapp.queries, so a list always agrees with its chart."""
+as the numbers in webapp.stats.queries, so a list always agrees with its chart."""
 
 from collections import namedtuple
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, false, func, select
+from sqlalchemy import Connection, select
 
-from webapp.filters import Filters
-from webapp.rollups import Totals, link_totals
-from webapp.scope import Scope, applications, clicks, conditions, jobs, links
+from webapp.stats.filters import Filters
+from webapp.stats.rollups import Totals, link_totals
+from webapp.stats.scope import (
+    Scope,
+    applications,
+    clicks,
+    conditions,
+    jobs,
+    links,
+    narrowing,
+    unindexed_bot_condition,
+)
 
 UTC = ZoneInfo("UTC")
 
@@ -22,10 +31,8 @@ def _click_rows(scope: Scope):
     where = conditions(scope)
     if not (scope.filters.source or scope.filters.application_id):
         # Unnarrowed, the newest clicks come straight off the clicked_at index. SQLite
-        # without statistics would rather use an is_bot index and sort every click, so the
-        # bot test is written in a form no index serves (same result on every backend).
-        bots = scope.filters.include_bots
-        where[0] = func.coalesce(clicks.c.is_bot, false()).in_([False, True] if bots else [False])
+        # without statistics would rather use an is_bot index and sort every click.
+        where = [unindexed_bot_condition(scope), *narrowing(scope)]
     return (
         select(
             clicks.c.id, clicks.c.clicked_at, clicks.c.tracking_id, clicks.c.click_source,

@@ -3,11 +3,16 @@
 import csv
 import io
 
-from flask import Response, stream_with_context
+from flask import Blueprint, Response, stream_with_context
+from flask_login import login_required
 
-from webapp import listings
-from webapp.dashboard import bp, current_scope, localtime, reading
+from webapp.dashboard.context import current_scope
+from webapp.db import get_db
+from webapp.formatting import localtime
+from webapp.stats import listings
 from webapp.timeutil import utcnow
+
+bp = Blueprint("export", __name__)
 
 HEADER = (
     "clicked_at_local", "clicked_at_utc", "tracking_id", "company", "title", "source",
@@ -42,13 +47,14 @@ def _lines(rows):
 
 
 @bp.get("/export.csv")
-def export_csv():
+@login_required
+def clicks_csv():
     """The clicks the current filters show, every page of them, as CSV."""
     scope = current_scope(page=1)
 
     @stream_with_context
     def generate():
-        with reading() as connection:
+        with get_db().read() as connection:
             yield from _lines(listings.export_rows(connection, scope))
 
     filename = f"clicks-{utcnow():%Y%m%d-%H%M}.csv"

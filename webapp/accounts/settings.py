@@ -1,14 +1,14 @@
 """The owner's settings: time zone, ingest API keys, and the test console."""
 
 import json
-from datetime import UTC, datetime
 from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from webapp import apikeys, links
+from webapp.accounts import apikeys
+from webapp.applications import links
 from webapp.db import get_session
 from webapp.models import ApiKey, User
 
@@ -32,19 +32,10 @@ def time_zones() -> tuple[str, ...]:
     return tuple(sorted(available_timezones()))
 
 
-def _local(moment: datetime | None) -> str:
-    """A stored UTC time in the owner's zone, for people to read."""
-    if moment is None:
-        return "never"
-    zone = ZoneInfo(current_user.time_zone)
-    return moment.replace(tzinfo=UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M")
-
-
 def _render_index(new_key=None, key_name="", key_error=None, zone_error=None, status=200):
     return render_template(
         "settings/index.html", time_zones=time_zones(), keys=apikeys.list_keys(get_session()),
         new_key=new_key, key_name=key_name, key_error=key_error, zone_error=zone_error,
-        local=_local,
     ), status
 
 

@@ -2,14 +2,14 @@
 
 Such an index would be written at random places by every ingest batch. Instead a count
 merges visitor_days for the whole UTC days inside the window with the addresses of the
-edge days and of the clicks not folded yet, as webapp.rollups describes."""
+edge days and of the clicks not folded yet, as webapp.stats.rollups describes."""
 
 from sqlalchemy import Connection, func, select, union
 
-from webapp.index_scans import bot_flags
 from webapp.models import LinkClick, VisitorDay
-from webapp.rollups import day_range, each_source, has_whole_days, raw_parts, whole_days
-from webapp.scope import Scope, conditions
+from webapp.stats.index_scans import bot_flags
+from webapp.stats.rollups import day_range, each_source, has_whole_days, raw_parts, whole_days
+from webapp.stats.scope import Scope, conditions
 
 clicks = LinkClick.__table__
 days = VisitorDay.__table__

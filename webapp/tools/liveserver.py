@@ -1,5 +1,5 @@
-"""A real `tracking-ingest serve` process on a free loopback port, for tests that must
-cross a real HTTP server (several workers, real sockets, a real browser)."""
+"""A real `tracking-ingest serve` process on a free loopback port: for the benchmarks and
+for tests that must cross a real HTTP server (several workers, real sockets, a browser)."""
 
 import os
 import shutil
@@ -38,8 +38,10 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 30.0) ->
 
 
 @contextmanager
-def running_server(database_url: str, instance_dir: Path, workers: int = 2, **environment):
-    """Yield the base URL of a served app; stop it afterwards, whatever happened."""
+def running_server(database_url: str, instance_dir: Path, workers: int | None = 2,
+                   cpu: int | None = None, **environment):
+    """Yield the base URL and the server's pid; stop it afterwards, whatever happened.
+    The environment's WEBHOOK_API_KEY is dropped unless given: tests choose their keys."""
     port = free_port()
     env = {
         **os.environ,
@@ -50,15 +52,18 @@ def running_server(database_url: str, instance_dir: Path, workers: int = 2, **en
     }
     if "WEBHOOK_API_KEY" not in environment:
         env.pop("WEBHOOK_API_KEY", None)
+    command = [*_command(), "serve", "--port", str(port)]
+    if workers:
+        command += ["--workers", str(workers)]
+    if cpu is not None:
+        command = ["taskset", "-c", str(cpu), *command]
     log = open(instance_dir / "server.log", "w")
-    process = subprocess.Popen(
-        [*_command(), "serve", "--port", str(port), "--workers", str(workers)],
-        cwd=instance_dir, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+    process = subprocess.Popen(command, cwd=instance_dir, env=env, stdout=log,
+                               stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process)
-        yield url
+        yield url, process.pid
     finally:
         process.send_signal(signal.SIGTERM)
         try:

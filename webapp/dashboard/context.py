@@ -1,0 +1,45 @@
+"""What every dashboard view needs: the request's scope and its read connections."""
+
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+
+from flask import request
+
+from webapp.db import get_db
+from webapp.formatting import user_zone
+from webapp.stats.filters import Filters
+from webapp.stats.fold import fold
+from webapp.stats.scope import Scope
+from webapp.timeutil import utcnow
+
+# Two index scans at once halve the cards' wait on a large database (SQLite and the
+# database driver release the GIL while they work).
+_readers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="dashboard-read")
+
+
+def current_scope(**changes) -> Scope:
+    """The request's filters, with any changes, made concrete in the user's zone."""
+    filters = Filters.from_args(request.args)
+    if changes:
+        filters = filters.with_changes(**changes)
+    return Scope.of(filters, user_zone(), utcnow())
+
+
+def read_apart(query, scope: Scope):
+    """Run query(connection, scope) on a connection of its own, beside the caller's reads."""
+    database = get_db()
+
+    def run():
+        with database.read() as connection:
+            return query(connection, scope)
+
+    return _readers.submit(run)
+
+
+@contextmanager
+def settled_reading():
+    """A read connection after folding settled clicks into the rollups: the read side's one
+    write, here and nowhere else, so pages that lean on rollups read them fresh."""
+    fold(get_db())
+    with get_db().read() as connection:
+        yield connection
