@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 
-TRACKING_ID = re.compile(r"[A-Za-z0-9._~-]{1,100}")
+from webapp.rules import MAX_SOURCE_LENGTH, TRACKING_ID, normalise_source
+
 # Canonical dotted-quad IPv4 (no leading zeros) needs no further parsing; the rest goes
 # through ipaddress, which also normalises IPv6 spellings.
 _PLAIN_IPV4 = re.compile(r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)")
@@ -130,8 +131,8 @@ def _check_event(n: int, event, received_at: datetime, latest: datetime):
     user_agent = _checked_text(n, get("user_agent"), "user_agent", 500, problems)
     click_source = get("click_source")
     if type(click_source) is str:
-        click_source = click_source.strip().lower() or None
-    click_source = _checked_text(n, click_source, "click_source", 50, problems)
+        click_source = normalise_source(click_source) or None
+    click_source = _checked_text(n, click_source, "click_source", MAX_SOURCE_LENGTH, problems)
     referrer_url = _checked_text(n, get("referrer_url"), "referrer_url", 1000, problems)
     session_id = _checked_text(n, get("session_id"), "session_id", 100, problems)
 

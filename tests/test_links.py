@@ -6,9 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from tests.browsing import htmx_post, submit
-from webapp.applications.links import TRACKING_ID, create_link, normalise_source, tracked_url
+from tests.ingest_helpers import post_batch, stored_clicks
+from webapp.applications.links import create_link, tracked_url
 from webapp.db import get_db
 from webapp.models import Application, TrackingLink
+from webapp.rules import TRACKING_ID, normalise_source
 
 TEMPLATE = "https://steve-glen.com/{source}?tid={tracking_id}"
 
@@ -24,7 +26,7 @@ def test_tracked_url_quotes_free_text():
 
 
 @pytest.mark.parametrize(("typed", "stored"), [
-    ("LinkedIn", "linkedin"), ("  Job  Board ", "job board"), ("email", "email"),
+    ("LinkedIn", "linkedin"), ("  Job  Board ", "job  board"), ("email", "email"),
 ])
 def test_sources_are_stored_like_click_sources(typed, stored):
     assert normalise_source(typed) == stored
@@ -112,3 +114,18 @@ def test_create_link_registers_a_given_tracking_id(app, application_id):
             create_link(session, job_id, "email", tracking_id="has space")
         with pytest.raises(ValueError, match="No job with id"):
             create_link(session, job_id + 100, "email")
+
+
+def test_a_link_with_spaced_source_counts_its_own_clicks(app, client, application_id, api_key):
+    """The dashboard and the ingest door store a source by one rule, so a link registered
+    as "  Job  Board " owns the clicks a sender posts with that source."""
+    htmx_post(client, f"/applications/{application_id}/edit",
+              f"/applications/{application_id}/links", {"source": "  Job  Board "})
+    (link,) = _links(app)
+    events = [{"tracking_id": link.tracking_id, "clicked_at": "2025-10-22T14:30:00Z",
+               "ip_address": "192.0.2.7", "click_source": "  Job  Board "}]
+    assert post_batch(client, api_key, events).status_code == 200
+    (click,) = stored_clicks(app)
+    assert click.click_source == link.source == "job  board"
+    page = client.get(f"/partials/clicks?range=all&source={click.click_source}")
+    assert page.get_data(as_text=True).count("192.0.2.7") == 1

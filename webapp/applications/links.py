@@ -1,6 +1,5 @@
 """Tracked links: the unguessable ids handed out per application and source."""
 
-import re
 import secrets
 from urllib.parse import quote
 
@@ -8,11 +7,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.models import Job, TrackingLink
+from webapp.rules import MAX_SOURCE_LENGTH, TRACKING_ID, normalise_source
 
 SOURCES = ("linkedin", "calendly", "portfolio", "resume", "email")
 # The ingest door's rule for a tracking_id; a link must be one a sender can post.
-TRACKING_ID = re.compile(r"[A-Za-z0-9._~-]{1,100}")
-MAX_SOURCE_LENGTH = 50
 MAX_LABEL_LENGTH = 200
 MAX_URL_LENGTH = 1000
 
@@ -20,11 +18,6 @@ MAX_URL_LENGTH = 1000
 def new_tracking_id() -> str:
     """128 random bits: nobody can guess another application's link."""
     return secrets.token_urlsafe(16)
-
-
-def normalise_source(source: str) -> str:
-    """Sources are compared like the ingest door stores click_source: trimmed, lower-case."""
-    return " ".join(source.split()).lower()
 
 
 def tracked_url(template: str, source: str, tracking_id: str) -> str:

@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from webapp.rules import MAX_SOURCE_LENGTH, normalise_source
+
 PRESETS: dict[str, timedelta | None] = {
     "24h": timedelta(hours=24),
     "7d": timedelta(days=7),
@@ -19,7 +21,6 @@ PRESET_LABELS = {"24h": "24 hours", "7d": "7 days", "30d": "30 days", "90d": "90
                  "all": "All time"}
 DEFAULT_RANGE = "30d"
 CUSTOM = "custom"
-MAX_SOURCE_LENGTH = 50
 MAX_PAGE = 100_000
 TRUE_WORDS = {"1", "on", "true", "yes"}
 
@@ -40,8 +41,7 @@ def _positive_int(raw: str | None, ceiling: int) -> int | None:
 
 
 def _source(raw: str | None) -> str | None:
-    value = (raw or "").strip().lower()
-    return value[:MAX_SOURCE_LENGTH] or None
+    return normalise_source(raw or "")[:MAX_SOURCE_LENGTH] or None
 
 
 def local_midnight_utc(day: date, zone: ZoneInfo) -> datetime:
