@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test
+.PHONY: run test screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +28,7 @@ run: $(VENV)/.installed-run
 
 test: $(VENV)/.installed-test $(CHROMIUM)
 	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Retakes docs/screenshots/*.png from demo data (not part of `make test`: it changes files).
+screenshots: $(VENV)/.installed-test $(CHROMIUM)
+	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/pytest -m screenshots e2e

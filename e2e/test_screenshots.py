@@ -1,7 +1,9 @@
-"""Screenshots for the README, taken from demo data the way a person would see them."""
+"""Screenshots for the README, taken from demo data the way a person would see them.
+They rewrite docs/screenshots, so they run only when asked: `make screenshots`."""
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import tracking_ingest
@@ -9,6 +11,7 @@ from e2e.conftest import tracking_ingest
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
+@pytest.mark.screenshots
 def test_dashboard_and_application_screenshots(signed_in: Page, server, server_database):
     tracking_ingest("demo-data", "--clicks", "20000", "--seed", "3", database_url=server_database)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -47,7 +47,6 @@ def app(database_url, tmp_path):
             "TESTING": True,
             "DATABASE_URL": database_url,
             "SECRET_KEY": "test-secret",
-            "WEBHOOK_API_KEY": None,
             "INGEST_RATE_LIMIT": "10000/minute",
         }
     )

@@ -52,8 +52,11 @@ def test_every_view_needs_login(client, user, path):
 def test_page_has_filters_and_lazy_regions(client, auth):
     auth.login()
     page = client.get("/?range=7d&source=linkedin&bots=1").get_data(as_text=True)
-    for label in ("Range", "From", "To", "Source", "Application", "Include bots"):
-        assert f">{label}" in page or f"{label}\n" in page
+    for name, label in (("range", "Range"), ("from", "From"), ("to", "To"),
+                        ("source", "Source"), ("application", "Application")):
+        assert f'<label for="filter-{name}">{label}</label>' in page
+        assert re.search(rf'<(select|input)[^>]*id="filter-{name}"', page), name
+    assert re.search(r'<input[^>]*name="bots"[^>]*checked[^>]*>\s*Include bots', page)
     for region in REGIONS:
         assert re.search(rf'hx-get="{region}\?[^"]*range=7d', page), region
     assert 'hx-trigger="load"' in page

@@ -34,9 +34,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=_resource_dir("static"),
     )
     app.config.from_mapping(config.defaults(app.instance_path))
-    app.config.update(config.from_environment())
-    if test_config:
-        app.config.update(test_config)
+    # Tests configure the app alone: the developer's environment never leaks into them.
+    app.config.update(config.from_environment() if test_config is None else test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.instance_secret_key(app.instance_path)
 

@@ -4,7 +4,6 @@ must match the clicks the ingest door stores (CONTRACT.md, fields of one event).
 import re
 
 TRACKING_ID = re.compile(r"[A-Za-z0-9._~-]{1,100}")
-MAX_TRACKING_ID_LENGTH = 100
 MAX_SOURCE_LENGTH = 50
 
 

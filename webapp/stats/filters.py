@@ -5,7 +5,6 @@ Parsing never fails: a value that makes no sense falls back to its default."""
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from webapp.rules import MAX_SOURCE_LENGTH, normalise_source
@@ -95,9 +94,6 @@ class Filters:
             "page": str(self.page) if self.page > 1 else None,
         }
         return {name: value for name, value in pairs.items() if value is not None}
-
-    def query_string(self) -> str:
-        return urlencode(self.params())
 
     def with_changes(self, **changes) -> "Filters":
         """A copy with some values changed; any change but the page starts at page 1."""

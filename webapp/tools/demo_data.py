@@ -32,7 +32,6 @@ TITLES = (
 )
 STATUSES = ("applied",) * 6 + ("interviewing",) * 3 + ("offer", "rejected", "rejected", "withdrawn")
 SOURCES = ("linkedin", "resume", "portfolio", "email", "calendly", "github")
-SOURCE_WEIGHTS = (40, 22, 16, 10, 7, 5)
 
 BROWSER_AGENTS = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
