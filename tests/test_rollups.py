@@ -77,7 +77,7 @@ def assert_exact(app, rng: random.Random, applications: list[int], scopes: int =
             expected = plain_totals(connection, scope)
             assert rollups.link_totals(connection, scope) == expected, scope
             assert queries.visitor_count(connection, scope) == plain_visitors(connection, scope)
-            _days, series = queries.clicks_per_day(connection, scope, NOW)
+            series = queries.clicks_per_day(connection, scope, NOW).series
             assert sum(map(sum, series.values())) == sum(t.clicks for t in expected.values())
         everything = Scope.of(Filters(range="all", include_bots=True), ZONES[0], NOW)
         known = set(connection.scalars(select(links.TrackingLink.tracking_id)))

@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from webapp import config, db, formatting, security
+from webapp import config, db, formatting, guards, security
 from webapp.extensions import csrf, htmx, login_manager
 
 PACKAGE_DIR = Path(__file__).parent
@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = config.instance_secret_key(app.instance_path)
 
     app.url_map.converters["int"] = RowIdConverter
+    guards.init_app(app)  # first: limits hold before CSRF reads a form
     db.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)

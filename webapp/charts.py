@@ -19,6 +19,7 @@ SOURCE_COLOURS = {
     "calendly": "#1aa3b5",
     "github": "#5c6670",
     NO_SOURCE: "#a0a7ad",
+    "Other sources": "#a0a7ad",  # queries.OTHER_SOURCES: the rest summed
 }
 # Other sources draw from this palette by a hash of their name: stable across requests.
 PALETTE = ("#c2410c", "#0f766e", "#7c3aed", "#b45309", "#be185d", "#15803d", "#1d4ed8", "#854d0e")
@@ -62,20 +63,28 @@ def _layout(title: str, x_title: str, y_title: str, **extra) -> dict:
     )
 
 
-def per_day(
-    days: list[date], series: dict[str | None, list[int]], title: str = "Clicks per day"
-) -> str:
-    """A bar per local day, stacked by source."""
+# How each bucket unit is titled, labelled on the axis and dated in the hover text.
+UNITS = {
+    "day": ("Clicks per day", "Day (your time zone)", "%{x|%a %d %b %Y}"),
+    "week": ("Clicks per week", "Week starting (your time zone)", "Week of %{x|%d %b %Y}"),
+    "month": ("Clicks per month", "Month (your time zone)", "%{x|%B %Y}"),
+    "year": ("Clicks per year", "Year (your time zone)", "%{x|%Y}"),
+}
+
+
+def per_day(days: list[date], series: dict[str | None, list[int]], unit: str = "day") -> str:
+    """A bar per local day (or week, month, year), stacked by source."""
+    title, axis, when = UNITS[unit]
     x = [day.isoformat() for day in days]
     traces = [
         go.Bar(
             x=x, y=counts, name=text(source), marker_color=source_colour(source),
-            hovertemplate="%{x|%a %d %b %Y}<br>%{y} clicks<extra>%{fullData.name}</extra>",
+            hovertemplate=when + "<br>%{y} clicks<extra>%{fullData.name}</extra>",
         )
         for source, counts in sorted(series.items(), key=lambda item: -sum(item[1]))
     ]
     layout = _layout(
-        title, "Day (your time zone)", "Clicks", barmode="stack",
+        title, axis, "Clicks", barmode="stack",
         legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom"),
     )
     layout["xaxis"]["type"] = "date"

@@ -62,9 +62,9 @@ def per_day():
     """Clicks per local day, stacked by source."""
     scope = current_scope()
     with get_db().read() as connection:
-        days, series = queries.clicks_per_day(connection, scope, utcnow())
-    figure = charts.per_day(days, series) if days else None
-    return _chart("dashboard.per_day", figure, scope.filters, "Clicks per day")
+        timeline = queries.clicks_per_day(connection, scope, utcnow())
+    figure = charts.per_day(*timeline) if timeline.starts else None
+    return _chart("dashboard.per_day", figure, scope.filters, charts.UNITS[timeline.unit][0])
 
 
 def _ranked_chart(endpoint: str, query, figure, label: str):

@@ -1,9 +1,10 @@
 """Dashboard filters as they live in the URL, so every view can be bookmarked and shared.
 
-Parsing never fails: a value that makes no sense falls back to its default."""
+Parsing never fails: a value that makes no sense falls back to its default, and a refused
+date says why in `notice`."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,11 +25,24 @@ MAX_PAGE = 100_000
 TRUE_WORDS = {"1", "on", "true", "yes"}
 
 
+# The contract refuses clicks before 2000; a range past 2100 can only be a typo, and its
+# end plus one day must stay a valid date (9999-12-31 + 1 day was a 500).
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+DATES_REFUSED = (f"Dates before {EARLIEST_DATE.isoformat()} or after "
+                 f"{LATEST_DATE.isoformat()} are not used; showing the last 30 days.")
+CUSTOM_NEEDS_DATES = "A custom range needs a From or a To date; showing the last 30 days."
+
+
 def _date(raw: str | None) -> date | None:
     try:
         return date.fromisoformat(raw.strip()) if raw else None
     except ValueError:
         return None
+
+
+def _in_bounds(day: date | None) -> bool:
+    return day is None or EARLIEST_DATE <= day <= LATEST_DATE
 
 
 def _positive_int(raw: str | None, ceiling: int) -> int | None:
@@ -59,13 +73,19 @@ class Filters:
     application_id: int | None = None
     include_bots: bool = False
     page: int = 1
+    notice: str | None = field(default=None, compare=False)
 
     @classmethod
     def from_args(cls, args: Mapping) -> "Filters":
         start, end = _date(args.get("from")), _date(args.get("to"))
         if start and end and start > end:
             start, end = end, start
-        chosen = args.get("range")
+        chosen, notice = args.get("range"), None
+        if not (_in_bounds(start) and _in_bounds(end)):
+            start = end = None
+            notice = DATES_REFUSED
+        elif chosen == CUSTOM and not (start or end):
+            notice = CUSTOM_NEEDS_DATES
         # Dates count when the range says custom, or says nothing (a hand-written URL).
         if (chosen == CUSTOM or chosen is None) and (start or end):
             chosen = CUSTOM
@@ -80,6 +100,7 @@ class Filters:
             application_id=_positive_int(args.get("application"), 2**31 - 1),
             include_bots=(args.get("bots") or "").strip().lower() in TRUE_WORDS,
             page=_positive_int(args.get("page"), MAX_PAGE) or 1,
+            notice=notice,
         )
 
     def params(self) -> dict[str, str]:
@@ -97,7 +118,7 @@ class Filters:
 
     def with_changes(self, **changes) -> "Filters":
         """A copy with some values changed; any change but the page starts at page 1."""
-        names = {field.name for field in fields(self)}
+        names = {each.name for each in fields(self)}
         unknown = set(changes) - names
         if unknown:
             raise TypeError(f"unknown filter(s): {', '.join(sorted(unknown))}")

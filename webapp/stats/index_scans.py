@@ -5,7 +5,19 @@ row; instead it jumps from one distinct value to the next (a loose index scan, w
 a recursive CTE that SQLite and PostgreSQL both run) and counts each value's clicks as an
 index range, which costs a fraction per row."""
 
-from sqlalchemy import Connection, String, column, exists, false, func, null, select, true, values
+from sqlalchemy import (
+    Connection,
+    String,
+    column,
+    exists,
+    false,
+    func,
+    literal,
+    null,
+    select,
+    true,
+    values,
+)
 
 from webapp.models import LinkClick
 
@@ -17,16 +29,23 @@ def bot_flags(include_bots: bool) -> list:
     return [false(), true()] if include_bots else [false()]
 
 
-def distinct_values(connection: Connection, indexed, include_bots: bool) -> list:
-    """Every value of a column that follows is_bot in an index; None last when NULLs exist."""
+def distinct_values(connection: Connection, indexed, include_bots: bool,
+                    limit: int | None = None) -> list:
+    """Every value of a column that follows is_bot in an index; None last when NULLs exist.
+    With a limit, the walk stops after limit + 1 values of each flag: senders choose the
+    values, so a caller that splits work per value asks for at most a few."""
     found = set()
     for flag in bot_flags(include_bots):
-        seed = select(func.min(indexed).label("v")).where(clicks.c.is_bot == flag)
+        seed = select(func.min(indexed).label("v"), literal(1).label("n")).where(
+            clicks.c.is_bot == flag)
         walk = seed.cte("walk", recursive=True)
         step = select(
             select(func.min(indexed)).where(clicks.c.is_bot == flag, indexed > walk.c.v)
-            .scalar_subquery()
+            .scalar_subquery(),
+            walk.c.n + 1,
         ).where(walk.c.v.is_not(None))
+        if limit is not None:
+            step = step.where(walk.c.n <= limit)
         walk = walk.union_all(step)
         found.update(connection.scalars(select(walk.c.v).where(walk.c.v.is_not(None))))
         if indexed.nullable and connection.scalar(

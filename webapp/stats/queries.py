@@ -14,6 +14,7 @@ webapp.stats.visitors for how they are counted fast. Per-link counts come from d
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -27,9 +28,10 @@ from sqlalchemy import (
     values,
 )
 
+from webapp.stats.buckets import buckets, next_bucket
 from webapp.stats.filters import local_midnight_utc
 from webapp.stats.index_scans import count_each, distinct_values
-from webapp.stats.rollups import link_totals
+from webapp.stats.rollups import SOURCE_SPLIT_LIMIT, link_totals
 from webapp.stats.scope import (  # noqa: F401  (Scope and conditions are part of this module's API)
     Scope,
     applications,
@@ -41,6 +43,20 @@ from webapp.stats.scope import (  # noqa: F401  (Scope and conditions are part o
 from webapp.stats.visitors import visitor_count
 
 TOP_APPLICATIONS = 8
+TOP_SOURCES = 10  # bars in the by-source chart; the rest are summed as OTHER_SOURCES
+TOP_SERIES = 8  # sources stacked in the time chart; the rest are one OTHER_SOURCES series
+# Sources are stored lower-cased, so this label can never be a sender's source.
+OTHER_SOURCES = "Other sources"
+# The contract refuses clicks before 2000: older rows predate it and are not charted.
+EARLIEST_CLICK = datetime(2000, 1, 1)
+
+
+class Timeline(NamedTuple):
+    """The time chart's buckets (local start dates), counts per source, and the bucket unit."""
+
+    starts: list[date]
+    series: dict[str | None, list[int]]
+    unit: str = "day"
 
 
 @dataclass(frozen=True)
@@ -82,27 +98,39 @@ def summary(
 
 
 def sources(connection: Connection, scope: Scope) -> list[str | None]:
-    """Every source clicks came with (None for none), whatever the window: a few index jumps."""
+    """Every source clicks came with (None for none), whatever the window, up to one past
+    SOURCE_SPLIT_LIMIT: a few index jumps."""
     if scope.filters.source:
         return [scope.filters.source]
-    return distinct_values(connection, clicks.c.click_source, scope.filters.include_bots)
+    return distinct_values(connection, clicks.c.click_source, scope.filters.include_bots,
+                           limit=SOURCE_SPLIT_LIMIT)
 
 
-def clicks_by_source(connection: Connection, scope: Scope) -> list[tuple[str | None, int]]:
-    """(source, clicks), most clicked first; None (posted without a source) last of equals."""
-    rows = count_each(connection, clicks.c.click_source, sources(connection, scope),
-                      conditions(scope))
-    return sorted(rows, key=lambda row: (-row[1], row[0] is None, row[0] or ""))
-
-
-def local_days(first: date, last: date) -> list[date]:
-    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+def clicks_by_source(
+    connection: Connection, scope: Scope, top: int = TOP_SOURCES
+) -> list[tuple[str | None, int]]:
+    """(source, clicks), most clicked first (None, posted without a source, last of equals);
+    past the top ones the rest are summed as OTHER_SOURCES. A handful of sources are counted
+    as index ranges; a sender's flood of them by one grouped scan."""
+    wanted = sources(connection, scope)
+    if len(wanted) > SOURCE_SPLIT_LIMIT:
+        rows = connection.execute(
+            select(clicks.c.click_source, func.count())
+            .where(*conditions(scope)).group_by(clicks.c.click_source)
+        ).all()
+    else:
+        rows = count_each(connection, clicks.c.click_source, wanted, conditions(scope))
+    ranked = sorted(((source, count) for source, count in rows),
+                    key=lambda row: (-row[1], row[0] is None, row[0] or ""))
+    rest = sum(count for _source, count in ranked[top:])
+    return ranked[:top] + ([(OTHER_SOURCES, rest)] if rest else [])
 
 
 def _day_span(
     connection: Connection, scope: Scope, now: datetime
 ) -> tuple[datetime, datetime] | None:
-    """The UTC span the day chart covers: the window, or the clicks themselves for 'all'."""
+    """The UTC span the time chart covers: the window, or the clicks themselves for 'all',
+    never before the contract's first possible click."""
     start, end = scope.start, scope.end
     if start is None or end is None:
         bounds = _bounds(connection, scope)
@@ -110,6 +138,7 @@ def _day_span(
             return None
         start = start if start is not None else bounds[0]
         end = end if end is not None else max(bounds[1] + timedelta(microseconds=1), now)
+    start = max(start, EARLIEST_CLICK)
     return (start, end) if start < end else None
 
 
@@ -132,23 +161,32 @@ def _local_date(moment: datetime, zone: ZoneInfo) -> date:
     return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).date()
 
 
-def clicks_per_day(
-    connection: Connection, scope: Scope, now: datetime
-) -> tuple[list[date], dict[str | None, list[int]]]:
-    """Clicks per local day and source. Each (day, source) cell is an index range count
-    between the day's UTC bounds, so no per-row date arithmetic runs in the database."""
-    span = _day_span(connection, scope, now)
+def _series_sources(connection: Connection, scope: Scope) -> tuple[list, bool]:
+    """The sources that get a series of their own, and whether the rest need an "other"."""
     wanted = sources(connection, scope)
+    if len(wanted) <= TOP_SERIES:
+        return wanted, False
+    ranked = clicks_by_source(connection, scope, top=TOP_SERIES)
+    return [source for source, _count in ranked if source != OTHER_SOURCES], True
+
+
+def clicks_per_day(connection: Connection, scope: Scope, now: datetime) -> Timeline:
+    """Clicks per local day, week, month or year (whichever keeps the bars to a few dozen)
+    and source. Each (bucket, source) cell is an index range count between the bucket's UTC
+    bounds, so no per-row date arithmetic runs in the database."""
+    span = _day_span(connection, scope, now)
+    wanted, with_rest = _series_sources(connection, scope)
     if span is None or not wanted:
-        return [], {}
+        return Timeline([], {})
     start, end = span
     last = end - timedelta(microseconds=1)
-    days = local_days(_local_date(start, scope.zone), _local_date(last, scope.zone))
-    bounds = []
-    for index, day in enumerate(days):
-        low = max(local_midnight_utc(day, scope.zone), start)
-        high = min(local_midnight_utc(day + timedelta(days=1), scope.zone), end)
-        bounds.append((index, low, high))
+    unit, starts = buckets(_local_date(start, scope.zone), _local_date(last, scope.zone))
+    ends = starts[1:] + [next_bucket(unit, starts[-1])]
+    bounds = [
+        (index, max(local_midnight_utc(first, scope.zone), start),
+         min(local_midnight_utc(following, scope.zone), end))
+        for index, (first, following) in enumerate(zip(starts, ends, strict=True))
+    ]
     table = values(
         column("i", Integer), column("lo", DateTime), column("hi", DateTime), name="days"
     ).data(bounds).cte("days")
@@ -167,10 +205,14 @@ def clicks_per_day(
             select(func.count()).where(*base, clicks.c.click_source.is_(None))
             .scalar_subquery().label("none")
         )
+    if with_rest:
+        cells.append(select(func.count()).where(*base).scalar_subquery().label("total"))
     rows = connection.execute(select(table.c.i, *cells).order_by(table.c.i)).all()
     series = {source: [row[position + 1] for row in rows] for position, source in enumerate(named)}
+    if with_rest:
+        series[OTHER_SOURCES] = [row[-1] - sum(row[1:-1]) for row in rows]
     series = {source: counts for source, counts in series.items() if any(counts)}
-    return (days, series) if series else ([], {})
+    return Timeline(starts, series, unit) if series else Timeline([], {})
 
 
 def clicks_by_application(

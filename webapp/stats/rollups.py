@@ -11,7 +11,7 @@ then merges three parts, so it is exact whenever it runs; folding only makes it 
 from collections import namedtuple
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import Connection, false, func, select
+from sqlalchemy import Connection, false, func, select, true
 
 from webapp.models import LinkClick, LinkDay, ReadMark, VisitorDay
 from webapp.stats.index_scans import distinct_values
@@ -28,6 +28,8 @@ link_days = LinkDay.__table__
 visitor_days = VisitorDay.__table__
 marks = ReadMark.__table__
 MARK = "rollups"
+# A job seeker uses a handful of sources; past this many, a query is not split by source.
+SOURCE_SPLIT_LIMIT = 32
 
 Totals = namedtuple("Totals", "clicks first last")
 
@@ -86,10 +88,15 @@ def _unfolded(scope: Scope, mark: int, first, end) -> list:
 def each_source(connection: Connection, scope: Scope) -> list:
     """A click_source test for each source clicks came with (the scope's, when it names one):
     with the bot test and a clicked_at range, each is one range of the source-led covering
-    index, so no other index or table row is read."""
+    index, so no other index or table row is read. Senders choose sources: past
+    SOURCE_SPLIT_LIMIT of them the split would grow the query, so it is one plain range."""
     f = scope.filters
-    wanted = [f.source] if f.source else distinct_values(
-        connection, clicks.c.click_source, f.include_bots)
+    if f.source:
+        return [clicks.c.click_source == f.source]
+    wanted = distinct_values(connection, clicks.c.click_source, f.include_bots,
+                             limit=SOURCE_SPLIT_LIMIT)
+    if len(wanted) > SOURCE_SPLIT_LIMIT:
+        return [true()]
     return [clicks.c.click_source.is_(None) if source is None
             else clicks.c.click_source == source for source in wanted]
 

@@ -1,0 +1,107 @@
+"""What a sender or a stranger chooses (sources, dates, ids, text) never breaks a page or
+grows a query without bound (issue 10: each reproduction as found)."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from tests.dashboard_data import add_application, add_clicks
+from tests.ingest_helpers import post_batch
+from webapp.stats.buckets import MAX_MONTHS
+from webapp.timeutil import utcnow
+
+REGIONS = ["/partials/cards", "/partials/per-day", "/partials/by-source",
+           "/partials/by-application", "/partials/clicks"]
+PAGES = [*REGIONS, "/", "/unmatched", "/export.csv"]
+
+
+def test_twenty_thousand_sources_break_no_view(app, client, auth, api_key):
+    """Once 500 distinct sources made the cards a 500 on SQLite (too many terms in a
+    compound SELECT), and 10,600 did on PostgreSQL."""
+    application_id = add_application(app, "Acme", "Engineer", {"acme-li": "linkedin"})
+    moment = (utcnow() - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    for batch in range(20):
+        events = [{"tracking_id": "acme-li", "clicked_at": moment, "ip_address": "192.0.2.1",
+                   "click_source": f"s{batch * 1000 + n:05d}"} for n in range(1000)]
+        assert post_batch(client, api_key, events).status_code == 200
+    auth.login()
+    for path in PAGES + [f"/applications/{application_id}"]:
+        for query in ("", "?range=all", f"?application={application_id}"):
+            assert client.get(path + query).status_code == 200, path + query
+    body = client.get("/partials/by-source").get_data(as_text=True)
+    assert "Other sources" in body and "19990" in body  # 10 bars, the rest summed
+
+
+@pytest.fixture
+def year_one(app):
+    """A click dated year 1, stored before the contract refused such dates."""
+    add_application(app, "Acme", "Engineer", {"acme-li": "linkedin"})
+    add_clicks(app, {"tracking_id": "acme-li", "clicked_at": datetime(1, 1, 1)},
+               {"tracking_id": "acme-li", "clicked_at": utcnow() - timedelta(days=1)},
+               {"tracking_id": "ghost", "clicked_at": datetime(1, 1, 1)})
+
+
+def test_a_year_one_click_breaks_no_view_west_of_utc(client, auth, year_one):
+    auth.login()
+    client.post("/settings/time-zone", data={"time_zone": "America/Los_Angeles"})
+    for path in PAGES + ["/applications/1"]:
+        response = client.get(path + "?range=all")
+        assert response.status_code == 200, path
+    chart = client.get("/partials/per-day?range=all").get_data(as_text=True)
+    assert "Clicks per year" in chart  # from 2000 (the contract's first day) to today
+
+
+@pytest.mark.parametrize(("start", "end"), [("0001-01-01", "9999-12-30"),
+                                            ("2020-01-01", "9999-12-31")])
+def test_absurd_custom_dates_are_refused_with_a_message(client, auth, year_one, start, end):
+    auth.login()
+    for path in PAGES:
+        response = client.get(f"{path}?range=custom&from={start}&to={end}")
+        assert response.status_code == 200, path
+    page = client.get(f"/?range=custom&from={start}&to={end}").get_data(as_text=True)
+    assert "Dates before 2000-01-01 or after 2100-12-31 are not used" in page
+
+
+def test_custom_range_without_dates_says_so(client, auth):
+    auth.login()
+    page = client.get("/?range=custom").get_data(as_text=True)
+    assert "A custom range needs a From or a To date" in page
+
+
+def test_the_longest_allowed_range_draws_a_bounded_number_of_bars(app, client, auth):
+    from webapp.stats.buckets import buckets
+
+    unit, starts = buckets(datetime(2000, 1, 1).date(), datetime(2100, 12, 31).date())
+    assert unit == "year" and len(starts) == 101
+    unit, starts = buckets(datetime(2000, 1, 1).date(), datetime(2019, 12, 31).date())
+    assert unit == "month" and len(starts) == MAX_MONTHS
+
+
+def test_ids_beyond_any_row_are_not_found(client, auth):
+    auth.login()
+    for path in ("/applications/99999999999999999999", "/applications/2147483648",
+                 "/applications/2147483648/edit"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert "There is nothing at this address" in response.get_data(as_text=True)
+
+
+def test_a_nul_in_a_filter_or_form_is_a_clear_400(client, auth):
+    auth.login()
+    response = client.get("/partials/clicks?source=a%00b")
+    assert response.status_code == 400
+    assert "must not contain NUL" in response.get_data(as_text=True)
+
+
+def test_a_huge_upload_to_login_is_refused_before_it_is_read(client, user):
+    response = client.post("/login", data=b"x" * 16,
+                           content_type="application/x-www-form-urlencoded",
+                           environ_overrides={"CONTENT_LENGTH": str(2**30)})
+    assert response.status_code == 413
+
+
+def test_signed_in_pages_and_the_export_are_never_cached(client, auth):
+    assert "no-store" not in client.get("/login").headers.get("Cache-Control", "")
+    auth.login()
+    for path in ("/", "/export.csv", "/settings", "/partials/cards"):
+        assert client.get(path).headers["Cache-Control"] == "no-store", path
