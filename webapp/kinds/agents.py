@@ -10,6 +10,7 @@ from webapp.kinds.kinds import BOT, AgentVerdict
 
 # The ingest contract caps agents at 500 characters; longer input is cut, never scanned whole.
 MAX_AGENT = 500
+NO_AGENT = "no user agent"
 
 
 @lru_cache(maxsize=16384)
@@ -18,7 +19,7 @@ def agent_verdict(user_agent: str | None) -> AgentVerdict:
     timeline says otherwise)."""
     agent = (user_agent or "")[:MAX_AGENT].strip()
     if not agent:
-        return AgentVerdict(BOT, "no user agent")
+        return AgentVerdict(BOT, NO_AGENT)
     if looks_like_browser(agent):
         return AgentVerdict(None, "browser")
     found = curated_verdict(agent) or catalogue_verdict(agent)

@@ -8,10 +8,9 @@ import re
 from webapp.kinds.kinds import BOT, PREVIEW, SCANNER
 
 _ENTRIES = [
-    # Apple's iMessage/Messages link preview sends exactly this combined agent (Apple's
-    # LinkPresentation fetcher; quoted in webmasters' reports, e.g. "iMessage link previews
-    # use facebookexternalhit/1.1 Facebot Twitterbot/1.0").
-    (r"^facebookexternalhit/1\.1 Facebot Twitterbot/1\.0$", PREVIEW,
+    # Apple Messages' link preview appends this trio to a Safari agent and fetches from the
+    # sender's own address (peter.upfold.org.uk/blog/2019/02 logs one).
+    (r"facebookexternalhit/1\.1 Facebot Twitterbot/1\.0", PREVIEW,
      "iMessage link preview (Apple)"),
     # developers.facebook.com/docs/sharing/webmasters/web-crawlers
     (r"facebookexternalhit|\bFacebot\b|meta-externalfetcher", PREVIEW,
@@ -35,8 +34,10 @@ _ENTRIES = [
     # bing.com/webmasters/help/which-crawlers-does-bing-use: BingPreview makes page snapshots
     # shown by Bing and Outlook.com
     (r"BingPreview", PREVIEW, "Bing/Outlook page preview (BingPreview)"),
-    # Office apps fetch a link before opening it in the browser (learn.microsoft.com, "Microsoft
-    # Office Existence Discovery" and "ms-office" agents; support article 899927)
+    # Office apps fetch a link themselves before handing it to the browser: Microsoft's
+    # "Description of the Microsoft Office Existence Discovery Protocol" (Office developer
+    # blog, 2008); webmasters.stackexchange.com/questions/71112 logs Protocol Discovery, an
+    # "ms-office" prefetch, then the browser's own request.
     (r"Microsoft Office Existence Discovery|Microsoft Office Protocol Discovery|\bms-office\b"
      r"|^Microsoft Office/", PREVIEW, "Microsoft Office looked the link up before opening it"),
     # developers.google.com/search/docs/crawling-indexing: Gmail's image proxy
@@ -55,6 +56,9 @@ _ENTRIES = [
      r"|EvernoteRichLinkBot|BeeperBot|BlueskyPreviewBot|Mastodon/|Orlo-LinkPreview"
      r"|LinkPreview|UnfurlBot", PREVIEW,
      "link preview in a chat or social app"),
+    # developers.google.com/crawling/docs/crawlers-fetchers/google-agent (Crawler-Detect
+    # ai-user.txt): Google's browsing agents
+    (r"GoogleAgent-|Google-Agent", BOT, "AI agent browsing for its user (Google)"),
     # Crawler-Detect headless.txt: automated browsers
     (r"HeadlessChrome|HeadlessEdg|PhantomJS|Puppeteer|Playwright|Selenium|Prerender"
      r"|wkhtmlto|Ghost Inspector", BOT, "headless (automated) browser ({})"),

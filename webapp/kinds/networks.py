@@ -11,45 +11,50 @@ from typing import NamedTuple
 _DATA_FILE = "geoip2fast-asn-ipv6.dat.gz"
 
 
+SECURITY = "mail security"  # a gateway's own network: a browser-looking click there is a check
+CLOUD = "cloud"  # where previewers, scanners and bots run, and people work too
+
+
 class Network(NamedTuple):
     owner: str | None  # a name a person reads: "Microsoft", "Deutsche Telekom AG"
     country: str | None  # ISO 3166 code
-    infrastructure: bool  # a cloud, mail-security or platform network: scanners live there
+    role: str | None  # SECURITY, CLOUD, or None for the rest (ISPs, companies)
 
 
 # AS names (as GeoLite2 spells them) of networks where previews, scanners and bots run:
 # the mail gateways of the issue (Microsoft Defender Safe Links runs in Microsoft's network:
 # edalzell/laravel-passwordless-login#79 quotes 104.47.x and 20.72.x), the big clouds the
 # other gateways rent (onetimesecret/onetimesecret#359: "two link reads ... from AWS"), and
-# the platforms whose previewers fetch links.
-_INFRASTRUCTURE = [
-    (r"^MICROSOFT", "Microsoft"),
-    (r"^GOOGLE", "Google"),
-    (r"^AMAZON", "Amazon (AWS)"),
-    (r"^PROOFPOINT", "Proofpoint"),
-    (r"^MIMECAST", "Mimecast"),
-    (r"^BARRACUDA", "Barracuda"),
-    (r"^CISCO|IRONPORT", "Cisco"),
-    (r"^FORCEPOINT", "Forcepoint"),
-    (r"^TREND ?MICRO", "Trend Micro"),
-    (r"^ZSCALER", "Zscaler"),
-    (r"^PALO ?ALTO", "Palo Alto Networks"),
-    (r"^FORTINET", "Fortinet"),
-    (r"^SOPHOS", "Sophos"),
-    (r"^SYMANTEC|^BROADCOM", "Broadcom (Symantec)"),
-    (r"^HORNETSECURITY", "Hornetsecurity"),
-    (r"^CLOUDFLARE", "Cloudflare"),
-    (r"^AKAMAI", "Akamai"),
-    (r"^DIGITALOCEAN", "DigitalOcean"),
-    (r"^OVH", "OVH"),
-    (r"^HETZNER", "Hetzner"),
-    (r"^LINODE|^AKAMAI-LINODE", "Linode"),
-    (r"^ORACLE", "Oracle Cloud"),
-    (r"^LINKEDIN", "LinkedIn"),
-    (r"^FACEBOOK|^META", "Meta"),
-    (r"^APPLE", "Apple"),
+# the platforms whose previewers fetch links. Only the mail gateways' own networks count as
+# SECURITY: web-security vendors (Zscaler, Cisco, Palo Alto...) also carry employees' browsing.
+_KNOWN = [
+    (r"^MICROSOFT", "Microsoft", CLOUD),
+    (r"^GOOGLE", "Google", CLOUD),
+    (r"^AMAZON", "Amazon (AWS)", CLOUD),
+    (r"^PROOFPOINT", "Proofpoint", SECURITY),
+    (r"^MIMECAST", "Mimecast", SECURITY),
+    (r"^BARRACUDA", "Barracuda", SECURITY),
+    (r"^CISCO|IRONPORT", "Cisco", CLOUD),
+    (r"^FORCEPOINT", "Forcepoint", CLOUD),
+    (r"^TREND ?MICRO", "Trend Micro", CLOUD),
+    (r"^ZSCALER", "Zscaler", CLOUD),
+    (r"^PALO ?ALTO", "Palo Alto Networks", CLOUD),
+    (r"^FORTINET", "Fortinet", CLOUD),
+    (r"^SOPHOS", "Sophos", CLOUD),
+    (r"^SYMANTEC|^BROADCOM", "Broadcom (Symantec)", CLOUD),
+    (r"^HORNETSECURITY", "Hornetsecurity", SECURITY),
+    (r"^CLOUDFLARE", "Cloudflare", CLOUD),
+    (r"^AKAMAI", "Akamai", CLOUD),
+    (r"^DIGITALOCEAN", "DigitalOcean", CLOUD),
+    (r"^OVH", "OVH", CLOUD),
+    (r"^HETZNER", "Hetzner", CLOUD),
+    (r"^LINODE|^AKAMAI-LINODE", "Linode", CLOUD),
+    (r"^ORACLE", "Oracle Cloud", CLOUD),
+    (r"^LINKEDIN", "LinkedIn", CLOUD),
+    (r"^FACEBOOK|^META", "Meta", CLOUD),
+    (r"^APPLE", "Apple", CLOUD),
 ]
-_INFRASTRUCTURE_COMPILED = [(re.compile(p, re.IGNORECASE), name) for p, name in _INFRASTRUCTURE]
+_KNOWN_COMPILED = [(re.compile(p, re.IGNORECASE), name, role) for p, name, role in _KNOWN]
 
 
 @cache
@@ -64,31 +69,31 @@ def _database():
 def network_of(ip: str | None) -> Network:
     """Owner and country of an address; all None for private, unknown or invalid ones."""
     if not ip:
-        return Network(None, None, False)
+        return Network(None, None, None)
     found = _database().lookup(ip)
     if found.is_private or len(found.country_code or "") != 2:
-        return Network(None, None, False)
-    owner, infrastructure = _owner(found.asn_name or "")
-    return Network(owner, found.country_code, infrastructure)
+        return Network(None, None, None)
+    owner, role = _owner(found.asn_name or "")
+    return Network(owner, found.country_code, role)
 
 
 # Parts of AS handles that name the block, not the owner ("MICROSOFT-CORP-MSN-AS-BLOCK").
 _HANDLE_NOISE = {"as", "asn", "net", "network", "networks", "block", "backbone", "ip", "ix"}
 
 
-def _owner(as_name: str) -> tuple[str | None, bool]:
-    """(a readable owner name, whether it is infrastructure) from an AS name."""
+def _owner(as_name: str) -> tuple[str | None, str | None]:
+    """(a readable owner name, its role) from an AS name."""
     if not as_name.strip():
-        return None, False
-    for pattern, name in _INFRASTRUCTURE_COMPILED:
+        return None, None
+    for pattern, name, role in _KNOWN_COMPILED:
         if pattern.search(as_name):
-            return name, True
+            return name, role
     if " " in as_name or not as_name.isupper():
-        return as_name, False
+        return as_name, None
     # A bare handle such as "COMCAST-7922": keep its words, drop numbers and block words.
     words = [w for w in re.split(r"[-_.]", as_name)
              if w and not w.isdigit() and w.lower() not in _HANDLE_NOISE]
-    return (" ".join(w.capitalize() for w in words) or as_name), False
+    return (" ".join(w.capitalize() for w in words) or as_name), None
 
 
 # Legal forms and filler words that differ between a company's name and its network's

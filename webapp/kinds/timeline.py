@@ -8,7 +8,9 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from webapp.kinds.agents import NO_AGENT
 from webapp.kinds.kinds import BOT, PERSON, PREVIEW, SCANNER, AgentVerdict, Verdict
+from webapp.kinds.networks import SECURITY
 
 # Mail gateways open all links of a message within a second or two (Microsoft Defender Safe
 # Links: edalzell/laravel-passwordless-login#79; onetimesecret/onetimesecret#359 "two link
@@ -40,7 +42,7 @@ class Click:
     user_agent: str | None
     agent: AgentVerdict
     network: str | None = None
-    infrastructure: bool = False
+    network_role: str | None = None  # networks.SECURITY, networks.CLOUD or None
     method: str | None = None
     accept_language: bool | None = None
     sec_fetch_mode: bool | None = None
@@ -64,7 +66,7 @@ def fan_out(clicks: list[Click]) -> dict[int, Verdict]:
     SCAN_WINDOW: a mail gateway or link scanner checking a message."""
     found: dict[int, Verdict] = {}
     by_address = _grouped(clicks, lambda c: c.ip)
-    by_network = _grouped(clicks, lambda c: c.network if c.infrastructure else None)
+    by_network = _grouped(clicks, lambda c: c.network if c.network_role else None)
     for groups, who in ((by_address, None), (by_network, "network")):
         for group in groups:
             for window in _windows(group, SCAN_WINDOW):
@@ -100,6 +102,30 @@ def _windows(group: list[Click], span: timedelta) -> Iterable[list[Click]]:
             end += 1
         if end > reached or start == 0:
             yield group[start:end]
+
+
+def fan_in(clicks: list[Click]) -> dict[int, Verdict]:
+    """One link opened by browser-looking (or blank) agents from several addresses within
+    SCAN_WINDOW: a gateway's check from its pool of addresses (onetimesecret#359)."""
+    found: dict[int, Verdict] = {}
+    browsers = [c for c in clicks
+                if c.ip and (c.agent.kind is None or c.agent.reason == NO_AGENT)]
+    for group in _grouped(browsers, lambda c: c.tracking_id):
+        for window in _windows(group, SCAN_WINDOW):
+            addresses = {c.ip for c in window}
+            if len(addresses) >= 2:
+                span = _seconds(window[-1].clicked_at - window[0].clicked_at)
+                reason = (f"opened from {len(addresses)} addresses within {span}: "
+                          "mail security scan")
+                for click in window:
+                    found.setdefault(click.id, Verdict(SCANNER, reason))
+    return found
+
+
+def security_networks(clicks: list[Click]) -> dict[int, Verdict]:
+    """A browser-looking click from a mail gateway's own network is that gateway's check."""
+    return {c.id: Verdict(SCANNER, f"from {c.network}'s network: mail security check")
+            for c in clicks if c.network_role == SECURITY}
 
 
 def bursts(clicks: list[Click]) -> dict[int, Verdict]:
@@ -140,7 +166,9 @@ def periodic(clicks: list[Click]) -> dict[int, Verdict]:
 
 def follow_ups(clicks: list[Click]) -> dict[int, Verdict]:
     """A browser-looking fetch of the same link right after a preview or scan from the same
-    address or the same cloud network belongs to that preview or scan."""
+    cloud network belongs to that preview or scan. Not so on a home or office network: Office
+    and iMessage preview from the reader's own device, whose browser then opens the link
+    (webmasters.stackexchange.com/questions/71112)."""
     found: dict[int, Verdict] = {}
     automated = [c for c in clicks if c.agent.kind in (PREVIEW, SCANNER)]
     for click in clicks:
@@ -148,9 +176,8 @@ def follow_ups(clicks: list[Click]) -> dict[int, Verdict]:
             continue
         for before in automated:
             gap = click.clicked_at - before.clicked_at
-            same_source = click.ip == before.ip or (
-                click.infrastructure and click.network == before.network)
-            if (before.tracking_id == click.tracking_id and same_source
+            same_cloud = click.network_role is not None and click.network == before.network
+            if (before.tracking_id == click.tracking_id and same_cloud
                     and timedelta(0) <= gap <= FOLLOW_UP):
                 found[click.id] = Verdict(
                     before.agent.kind, f"fetched again right after: {before.agent.reason}")
