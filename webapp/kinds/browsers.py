@@ -12,7 +12,8 @@ _BOT_WORDS = ahocorasick_rs.AhoCorasick([
     "bot", "crawl", "spider", "slurp", "preview", "proxy", "http", "www.", ".co", "@",
     "compatible", "headless", "scan", "check", "fetch", "monitor", "phantom", "python",
     "java", "curl", "wget", "puppeteer", "playwright", "selenium", "lighthouse", "google",
-    "twitter", "datanyze", "neustar", "screenshot", "whatsapp", "telegram", "discord", "skype", "slack",
+    "twitter", "datanyze", "neustar", "screenshot", "whatsapp", "telegram", "discord", "skype",
+    "slack",
     "outlook", "office", "teams", "barracuda", "mimecast", "proofpoint", "synthetic", "agent",
 ])
 

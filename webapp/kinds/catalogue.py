@@ -37,6 +37,10 @@ _PREVIEW_NAMES = {
 }
 
 _crawlers = CrawlerDetect()
+# Crawler-Detect's one big pattern costs time that grows faster than the length (about 20 ms
+# for 500 characters of "x-x-..."); its names sit near the start of real agents: its own
+# fixtures lose 7 of 3,720 crawlers when it reads only the first 160 characters (2.6 ms worst).
+CRAWLER_DETECT_CHARS = 160
 
 
 def catalogue_verdict(agent: str) -> tuple[str, str] | None:
@@ -48,6 +52,6 @@ def catalogue_verdict(agent: str) -> tuple[str, str] | None:
             return PREVIEW, f"link preview ({name})"
         kind, words = _CATEGORIES.get(bot.ua_data.get("category") or "", (BOT, "bot"))
         return kind, f"{words} ({name})"
-    if _crawlers.isCrawler(agent):
+    if _crawlers.isCrawler(agent[:CRAWLER_DETECT_CHARS]):
         return BOT, f"automated client ({_crawlers.getMatches()})"
     return None
