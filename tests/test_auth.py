@@ -1,6 +1,7 @@
 """Sign-in: one-time setup, login with a safe next and throttled failures, POST-only logout."""
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
@@ -8,7 +9,7 @@ from sqlalchemy import func, select
 from tests.browsing import submit
 from tests.conftest import TEST_EMAIL, TEST_PASSWORD
 from tests.forms import csrf_token_from
-from webapp.accounts import apikeys, login_throttle
+from webapp.accounts import apikeys, login_throttle, users
 from webapp.accounts.safe_redirect import safe_next
 from webapp.db import get_db
 from webapp.models import ApiKey, User
@@ -197,13 +198,55 @@ def test_repeated_failures_for_one_email_are_slowed_down(client, auth):
 
 
 def test_repeated_failures_from_one_address_are_slowed_down(app, client, auth):
-    assert auth.login(email="guess@example.com", password="x" * 8).status_code == 401
-    ip_bucket = {bucket: rate for bucket, rate in login_throttle.buckets("", "127.0.0.1").items()
-                 if bucket.startswith("login:ip:")}
-    with app.app_context(), get_db().counters_transaction() as connection:
-        for _attempt in range(login_throttle.PER_IP.limit - 1):  # guesses at other emails
-            login_throttle.record_failure(connection, ip_bucket)
+    for number in range(login_throttle.PER_IP.limit):  # guesses at other emails
+        response = auth.login(email=f"guess{number}@example.com", password="x" * 8)
+        assert response.status_code == 401
     assert auth.login().status_code == 429
+
+
+def test_the_owners_device_is_never_locked_out_by_guessing_elsewhere(app, client, auth):
+    """A guesser's failures for the owner's email and from the owner's address (a shared
+    proxy) used up the owner's attempts for 15 minutes."""
+    assert auth.login().status_code == 302  # the owner's browser earns a device cookie
+    submit(client, "/settings", "/logout")
+    guesser = app.test_client()
+    for number in range(login_throttle.PER_IP.limit):
+        guesser_auth = type(auth)(guesser)
+        guesser_auth.login(email=TEST_EMAIL if number < 6 else f"x{number}@example.com",
+                           password="wrong password")
+    assert type(auth)(guesser).login().status_code == 429  # the guesser is slowed down
+    assert auth.login().status_code == 302  # the owner is not
+    assert client.get("/settings").status_code == 200
+
+
+def test_a_device_cookie_for_another_account_or_forged_earns_nothing(app):
+    secret = "test-secret"
+    cookie = login_throttle.device_cookie(secret, "owner@example.com")
+    assert login_throttle.trusted_device(secret, cookie, "owner@example.com")
+    assert login_throttle.trusted_device(secret, cookie, "other@example.com") is None
+    assert login_throttle.trusted_device("another-secret", cookie, "owner@example.com") is None
+    assert login_throttle.trusted_device(secret, cookie[:-2] + "xx", "owner@example.com") is None
+
+
+def test_concurrent_guesses_check_no_more_passwords_than_the_limit(app, user, monkeypatch):
+    """Forty wrong passwords at once once had eight checked against a limit of five:
+    counting came after the check."""
+    checked = []
+    original = users.check_password
+    monkeypatch.setattr(users, "check_password",
+                        lambda *args: checked.append(1) or original(*args))
+
+    def guess(_n):
+        guesser = app.test_client()
+        token = csrf_token_from(guesser.get("/login"))
+        return guesser.post("/login", data={"email": TEST_EMAIL, "password": "wrong password",
+                                            "csrf_token": token}).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(guess, range(40)))
+    assert statuses.count(401) == login_throttle.PER_EMAIL.limit
+    assert statuses.count(429) == 40 - login_throttle.PER_EMAIL.limit
+    assert len(checked) == login_throttle.PER_EMAIL.limit
 
 
 def test_logout_is_post_only_and_ends_the_session(client, auth):
@@ -226,13 +269,10 @@ def test_throttle_waits_until_the_window_ends(app):
     limits = login_throttle.buckets("someone@example.com", "10.0.0.1")
     start = 1_000 * login_throttle.PER_EMAIL.period_seconds + 10  # 10 s into a window
     with app.app_context(), get_db().counters_transaction() as connection:
-        for _attempt in range(login_throttle.PER_EMAIL.limit - 1):
-            login_throttle.record_failure(connection, limits, now=start)
-        assert login_throttle.blocked_seconds(connection, limits, now=start) == 0
-        login_throttle.record_failure(connection, limits, now=start)
-        assert login_throttle.blocked_seconds(connection, limits, now=start) == 890
-        next_window = start + 890
-        assert login_throttle.blocked_seconds(connection, limits, now=next_window) == 0
+        for _attempt in range(login_throttle.PER_EMAIL.limit):
+            assert login_throttle.count_attempt(connection, limits, now=start) == 0
+        assert login_throttle.count_attempt(connection, limits, now=start) == 890
+        assert login_throttle.count_attempt(connection, limits, now=start + 890) == 0
 
 
 def test_setup_names_the_first_key_beside_a_revoked_namesake(app, client):
@@ -247,3 +287,16 @@ def test_a_form_posted_after_the_session_ended_leads_to_plain_login(client, user
     response = client.post("/applications", data={"company": "Acme", "csrf_token": token})
     assert response.status_code == 302
     assert response.headers["Location"] == "/login"
+
+
+def test_a_copied_session_cookie_stops_working_at_logout(app, client, auth):
+    auth.login()
+    copied = client.get_cookie("session").value
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/settings").status_code == 200
+    submit(client, "/settings", "/logout")
+    assert thief.get("/settings").status_code == 302
+    auth.login()  # signing in again starts a new session; the copy stays dead
+    assert thief.get("/settings").status_code == 302
+    assert client.get("/settings").status_code == 200

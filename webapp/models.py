@@ -157,13 +157,15 @@ class User(Base):
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
-    # flask-login's user protocol
+    # flask-login's user protocol. The id a session carries names the login session too
+    # (flask-login's alternative tokens), so logging out can end it on the server.
     is_active = True
     is_authenticated = True
     is_anonymous = False
+    session_token = None  # a str, set on the instance by webapp.accounts.sessions
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_token}"
 
 
 class RateLimitWindow(Base):
@@ -212,3 +214,14 @@ class ReadMark(Base):
 
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     last_id: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class LoginSession(Base):
+    """A signed-in browser: its session cookie names the token, and logout deletes the row,
+    so a copied cookie stops working."""
+
+    __tablename__ = "login_sessions"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

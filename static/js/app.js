@@ -34,9 +34,19 @@
     });
   }
 
+  function forgetKeyOnLogout(root) {
+    // Logging out ends what this tab remembers too: the console's key goes with the session.
+    root.querySelectorAll("form[data-logout]").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        try { window.sessionStorage.removeItem(NEW_KEY); } catch (ignored) { /* storage off */ }
+      });
+    });
+  }
+
   function setUp(root) {
     setUpCopyButtons(root);
     rememberNewKey(root);
+    forgetKeyOnLogout(root);
   }
 
   if (window.htmx) {

@@ -15,11 +15,11 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from htmx_flask import request as htmx_request
 from sqlalchemy import select, text
 
-from webapp.accounts import apikeys, login_throttle, users
+from webapp.accounts import apikeys, login_throttle, sessions, users
 from webapp.accounts.safe_redirect import safe_next
 from webapp.db import get_db, get_session
 from webapp.extensions import login_manager
@@ -37,10 +37,8 @@ _SETUP_ENDPOINTS = ("auth.setup", "auth.create_owner", "static")
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    return get_session().get(User, int(user_id))
+def load_user(session_id: str) -> User | None:
+    return sessions.user_of(get_session(), session_id)
 
 
 @login_manager.unauthorized_handler
@@ -126,7 +124,7 @@ def create_owner():
         key_name = key.name
     session.commit()
     current_app.extensions[_USERS_EXIST] = True
-    login_user(user)
+    sessions.sign_in(session, user)
     return render_template("auth/setup_done.html", api_key=plain_key, key_name=key_name)
 
 
@@ -152,33 +150,45 @@ def login():
 
 @bp.post("/login")
 def login_submit():
-    """Check the password; failures are counted per email and IP and slow guessing down."""
+    """Check the password once the attempt is counted; a device that signed in before is
+    counted apart, so guessing elsewhere never locks its owner out."""
     email = users.normalise_email(request.form.get("email", ""))
     password = request.form.get("password", "")
     next_path = safe_next(request.form.get("next"))
-    limits = login_throttle.buckets(email, request.remote_addr)
+    secret = current_app.secret_key
+    device = login_throttle.trusted_device(
+        secret, request.cookies.get(login_throttle.DEVICE_COOKIE), email)
     database = get_db()
-    with database.read_sessions() as session:
-        user = users.find_user(session, email)
     with database.counters_transaction() as counters:
-        wait = login_throttle.blocked_seconds(counters, limits)
+        wait = login_throttle.count_attempt(
+            counters, login_throttle.buckets(email, request.remote_addr, device))
     if wait:
         error = f"Too many attempts, try again in {login_throttle.minutes(wait)} minutes."
         return render_template("auth/login.html", email=email, error=error, next=next_path), 429
+    with database.read_sessions() as session:
+        user = users.find_user(session, email)
     if user is not None and users.check_password(user, password):
-        login_user(user)
-        return redirect(next_path or url_for("dashboard.index"))
+        with database.write_sessions() as session:
+            sessions.sign_in(session, user)
+        response = redirect(next_path or url_for("dashboard.index"))
+        if device is None:
+            response.set_cookie(
+                login_throttle.DEVICE_COOKIE, login_throttle.device_cookie(secret, email),
+                max_age=login_throttle.DEVICE_COOKIE_DAYS * 86400, httponly=True,
+                samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+        return response
     if user is None:  # spend the same time as a real check, so timing does not reveal emails
         users.check_password(User(password_hash=_decoy_hash()), password)
-    with database.counters_transaction() as counters:
-        login_throttle.record_failure(counters, limits)
     error = "Wrong email or password."
     return render_template("auth/login.html", email=email, error=error, next=next_path), 401
 
 
 @bp.post("/logout")
 def logout():
-    """End the session; POST only, so no link or image can log a person out."""
+    """End the session here and on the server; POST only, so no link or image can log a
+    person out."""
+    if current_user.is_authenticated:
+        sessions.end(get_session(), current_user)
     logout_user()
     flash("You are logged out.", "success")
     return redirect(url_for("auth.login"), 303)

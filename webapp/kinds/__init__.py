@@ -3,7 +3,15 @@ Pure and database-free; ingest asks agent_verdict, the fold asks classify."""
 
 from webapp.kinds.agents import agent_verdict
 from webapp.kinds.kinds import (
-    BOT, KINDS, PERSON, PREVIEW, RULES_VERSION, SCANNER, YOU, AgentVerdict, Verdict,
+    BOT,
+    KINDS,
+    PERSON,
+    PREVIEW,
+    RULES_VERSION,
+    SCANNER,
+    YOU,
+    AgentVerdict,
+    Verdict,
 )
 from webapp.kinds.networks import Network, network_of, same_company
 from webapp.kinds.request import details_from_metadata

@@ -3,11 +3,18 @@ timeline rules and the network, in a fixed order of strength."""
 
 from collections.abc import Collection, Iterable, Mapping
 
+from webapp.kinds.agents import NO_AGENT
 from webapp.kinds.kinds import PERSON, SCANNER, YOU, Verdict
 from webapp.kinds.networks import same_company
-from webapp.kinds.agents import NO_AGENT
 from webapp.kinds.timeline import (
-    Click, bursts, double_taps, fan_in, fan_out, follow_ups, periodic, security_networks,
+    Click,
+    bursts,
+    double_taps,
+    fan_in,
+    fan_out,
+    follow_ups,
+    periodic,
+    security_networks,
 )
 
 # Strongest first: a rule earlier in the list wins over the ones after it.
