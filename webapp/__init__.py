@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from ingest import api as ingest_api
     from ingest import errors as api_errors
     from webapp import applications, auth, cli, dashboard, settings
+    from webapp.alerts import views as alerts_views
 
     app.register_blueprint(ingest_api.bp)
     csrf.exempt(ingest_api.bp)
@@ -48,5 +49,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(applications.bp)
     app.register_blueprint(settings.bp)
+    app.register_blueprint(alerts_views.bp)
     cli.init_app(app)
     return app

@@ -6,6 +6,7 @@ import click
 from flask.cli import FlaskGroup, with_appcontext
 
 from webapp import apikeys, migrate, server, users
+from webapp.alerts import cli as alerts_cli
 from webapp.dashboard_bench import bench_dashboard_command
 from webapp.demo_data import demo_data_command
 from webapp.db import get_db
@@ -145,6 +146,7 @@ def init_app(app) -> None:
         bench_suite_command, demo_data_command, bench_dashboard_command,
     ):
         app.cli.add_command(command)
+    alerts_cli.init_app(app)
 
 
 def _create_app():
