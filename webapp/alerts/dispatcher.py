@@ -38,6 +38,7 @@ class Dispatcher:
         self.stopping = threading.Event()
         self._digests_checked: dict = {}
         self._next_digest_check = 0.0
+        self.thread: threading.Thread | None = None
 
     def run(self) -> None:
         """Until stop(); database outages are waited out, not fatal."""
@@ -57,8 +58,11 @@ class Dispatcher:
             except SQLAlchemyError:
                 pass  # it expires on its own
 
-    def stop(self) -> None:
+    def stop(self, wait: float = 0.0) -> None:
+        """Ask the loop to end; wait up to `wait` s for a background thread to finish."""
         self.stopping.set()
+        if wait and self.thread is not None:
+            self.thread.join(wait)
 
     def step(self) -> bool:
         """One poll; True when more may be due at once."""
@@ -110,7 +114,9 @@ def start_in_background(app: Flask, **options) -> Dispatcher:
     """A dispatcher in a daemon thread of this process (call it after any fork); every
     process may start one, the lease keeps all but one waiting."""
     dispatcher = Dispatcher(app, **options)
-    threading.Thread(target=dispatcher.run, name="alerts-dispatcher", daemon=True).start()
+    dispatcher.thread = threading.Thread(target=dispatcher.run, name="alerts-dispatcher",
+                                         daemon=True)
+    dispatcher.thread.start()
     return dispatcher
 
 
