@@ -89,8 +89,10 @@ def _digest_text(data: dict) -> tuple[str, str]:
     people = sum(row["people"] for row in rows)
     lines = []
     for row in rows:
-        beside = ", ".join(f"{row[kind]} {label}" for kind, label in (
-            ("previews", "previews"), ("scanners", "scans"), ("bots", "bots")) if row[kind])
+        beside = ", ".join(f"{row[kind]} {one if row[kind] == 1 else many}"
+                           for kind, one, many in (("previews", "preview", "previews"),
+                                                   ("scanners", "scan", "scans"),
+                                                   ("bots", "bot", "bots")) if row[kind])
         lines.append(f"{_who(row)}: {row['people']} "
                      f"{'person' if row['people'] == 1 else 'people'}"
                      + (f" ({beside})" if beside else "")
