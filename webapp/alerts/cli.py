@@ -136,7 +136,8 @@ def dispatch_command(poll, lease_seconds, retry_base):
     migrate.upgrade(get_db().engine)
     click.echo("Alerts dispatcher running.")
     dispatcher.run_until_signalled(current_app._get_current_object(), poll=poll,
-                                   lease_seconds=lease_seconds, retry_base=retry_base)
+                                   lease_seconds=lease_seconds, retry_base=retry_base,
+                                   announce=lambda message: click.echo(message, err=True))
 
 
 def init_app(app) -> None:

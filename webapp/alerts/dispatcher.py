@@ -28,8 +28,10 @@ class Dispatcher:
     the lease, so no send outlives the lease of the process that started it."""
 
     def __init__(self, app: Flask, poll: float = 1.0, lease_seconds: float = 30.0,
-                 retry_base: float = 10.0, timeout: float = 10.0):
+                 retry_base: float = 10.0, timeout: float = 10.0, announce=None):
         self.app = app
+        self.announce = announce or (lambda message: log.info("%s", message))
+        self.active = False
         self.database = app.extensions["db"]
         self.poll, self.retry_base = poll, retry_base
         self.timeout = min(timeout, lease_seconds / 3)
@@ -66,7 +68,7 @@ class Dispatcher:
 
     def step(self) -> bool:
         """One poll; True when more may be due at once."""
-        if not self.lease.hold(utcnow()):
+        if not self._holding():
             return False
         if time.monotonic() >= self._next_digest_check:
             self._next_digest_check = time.monotonic() + DIGEST_CHECK_SECONDS
@@ -76,12 +78,21 @@ class Dispatcher:
             rows = outbox.due(connection, utcnow(), BATCH)
             context = self._context(connection) if rows else None
         for row in rows:
-            if self.stopping.is_set() or not self.lease.hold(utcnow()):
+            if self.stopping.is_set() or not self._holding():
                 return False
             error = self._send(row, context)
             with self.database.write_transaction() as connection:
                 outbox.record(connection, row, error, utcnow(), self.retry_base)
         return len(rows) == BATCH
+
+    def _holding(self) -> bool:
+        """Whether this dispatcher holds the lease; a change is announced."""
+        holding = self.lease.hold(utcnow())
+        if holding != self.active:
+            self.active = holding
+            self.announce(f"Alerts dispatcher {self.lease.holder}: "
+                          + ("active, holding the lease" if holding else "standing by"))
+        return holding
 
     def _context(self, connection) -> messages.Context:
         urls = self.app.url_map.bind("localhost")
