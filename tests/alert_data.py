@@ -1,13 +1,15 @@
 """Clicks settled by hand for alert tests: insert a click, then hand decide() its kind, as
 the fold will once click kinds exist."""
 
+import time
 from datetime import datetime
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 
 from tests.dashboard_data import add_application
 from webapp.alerts.channels import create_channel
 from webapp.alerts.decide import SettledClick, decide
+from webapp.alerts.models import AlertDelivery
 from webapp.db import get_db
 from webapp.models import Application, LinkClick
 
@@ -52,3 +54,18 @@ def channel(app, name: str, url: str, **rules):
         for rule, value in rules.items():
             setattr(created, rule, value)
         return created.id, secret
+
+
+def deliveries(app) -> list:
+    """The outbox, oldest first."""
+    with app.app_context(), get_db().engine.connect() as connection:
+        return connection.execute(select(AlertDelivery).order_by(AlertDelivery.id)).all()
+
+
+def wait_until(condition, timeout: float = 30.0):
+    """condition()'s first truthy value, polled; fails the test after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while not (found := condition()):
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+    return found

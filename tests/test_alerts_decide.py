@@ -117,9 +117,9 @@ def test_the_outbox_rolls_back_with_the_settling_transaction(app):
     app_id, tid = application(app)
     channel(app, "mail", "ntfy://alerts-topic")
     first = settled(click(app, tid, T0), tid, app_id, T0)
-    with app.app_context(), pytest.raises(RuntimeError):
-        with get_db().write_transaction() as connection:
-            assert decide(connection, [first]) == 1
-            raise RuntimeError("the fold failed after deciding")
+    with app.app_context(), pytest.raises(RuntimeError), \
+            get_db().write_transaction() as connection:
+        assert decide(connection, [first]) == 1
+        raise RuntimeError("the fold failed after deciding")
     assert queued(app) == []
     assert settle(app, first) == 1

@@ -4,14 +4,21 @@ webhook receivers that verify Standard Webhooks signatures."""
 import email
 import email.policy
 import json
-import time
 from datetime import timedelta
 
 import pytest
 import requests
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
 
-from tests.alert_data import application, channel, click, settle, settled
+from tests.alert_data import (
+    application,
+    channel,
+    click,
+    deliveries,
+    settle,
+    settled,
+    wait_until,
+)
 from tests.alert_peers import smtp_server, webhook_receiver
 from tests.liveserver import free_port
 from webapp.alerts import outbox
@@ -45,17 +52,6 @@ def person_on_acme(app, status="applied") -> int:
     return app_id
 
 
-def deliveries(app) -> list:
-    with app.app_context(), get_db().engine.connect() as connection:
-        return connection.execute(select(AlertDelivery).order_by(AlertDelivery.id)).all()
-
-
-def wait_until(condition, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while not (found := condition()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-    return found
 
 
 def test_an_email_alert_reaches_an_smtp_server_through_apprise(app, dispatching):

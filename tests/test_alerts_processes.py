@@ -11,10 +11,18 @@ from contextlib import contextmanager
 
 from sqlalchemy import select
 
-from tests.alert_data import application, channel, click, settle, settled
+from tests.alert_data import (
+    application,
+    channel,
+    click,
+    deliveries,
+    settle,
+    settled,
+    wait_until,
+)
 from tests.alert_peers import webhook_receiver
 from tests.liveserver import _command
-from webapp.alerts.models import AlertDelivery, AlertLease
+from webapp.alerts.models import AlertLease
 from webapp.db import get_db
 from webapp.timeutil import utcnow
 
@@ -38,7 +46,7 @@ def dispatchers(app, directory, count=1, *options):
 
 
 def start(directory, env, name, *options):
-    log = open(directory / f"{name}.log", "w")
+    log = open(directory / f"{name}.log", "w")  # noqa: SIM115 - closed by dispatchers()
     process = subprocess.Popen(
         [*_command(), "dispatch", "--poll", "0.1", "--lease-seconds", "3",
          "--retry-base", "0.2", *options],
@@ -46,17 +54,6 @@ def start(directory, env, name, *options):
     return process, log
 
 
-def rows(app) -> list:
-    with app.app_context(), get_db().engine.connect() as connection:
-        return connection.execute(select(AlertDelivery).order_by(AlertDelivery.id)).all()
-
-
-def wait_until(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while not (found := condition()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-    return found
 
 
 def a_person_on(app, company: str) -> None:
@@ -76,8 +73,8 @@ def test_killed_mid_delivery_and_restarted_the_alert_arrives_with_one_id(app, tm
             first.wait(10)
         receiver.hold.set()
         with dispatchers(app, tmp_path, 1):
-            wait_until(lambda: rows(app)[0].status == "delivered")
-    [row] = rows(app)
+            wait_until(lambda: deliveries(app)[0].status == "delivered")
+    [row] = deliveries(app)
     assert len(receiver.requests) == 2  # once to the killed process, once after the restart
     assert {r["headers"]["webhook-id"] for r in receiver.requests} == {row.delivery_id}
     assert row.attempts == 1  # the killed attempt was never recorded
@@ -90,7 +87,7 @@ def test_two_dispatchers_on_one_database_one_active_each_alert_once(app, tmp_pat
             wait_until(lambda: _holders(app))
             for number in range(10):
                 a_person_on(app, f"Company{number}")
-            wait_until(lambda: all(r.status == "delivered" for r in rows(app)))
+            wait_until(lambda: all(r.status == "delivered" for r in deliveries(app)))
             assert len(receiver.requests) == 10
             logs = [(tmp_path / f"dispatch-{n}.log").read_text() for n in range(2)]
             active = [n for n, text in enumerate(logs) if "holding the lease" in text]
@@ -100,10 +97,10 @@ def test_two_dispatchers_on_one_database_one_active_each_alert_once(app, tmp_pat
             holder.terminate()
             holder.wait(15)
             a_person_on(app, "Late")
-            wait_until(lambda: len(rows(app)) == 11 and rows(app)[-1].status == "delivered",
+            wait_until(lambda: len(deliveries(app)) == 11 and deliveries(app)[-1].status == "delivered",
                        timeout=10)
     ids = [r["headers"]["webhook-id"] for r in receiver.requests]
-    assert sorted(ids) == sorted(row.delivery_id for row in rows(app))  # each exactly once
+    assert sorted(ids) == sorted(row.delivery_id for row in deliveries(app))  # each exactly once
 
 
 def _holders(app) -> list:

@@ -45,9 +45,9 @@ def payload(connection: Connection, day: date, zone: str) -> dict | None:
     if not any(row["people"] or row["previews"] or row["scanners"]
                for row in by_application.values()):
         return None
-    names = dict((row.id, row) for row in connection.execute(
+    names = {row.id: row for row in connection.execute(
         select(Application.id, Job.company, Job.title).join(Job, Job.id == Application.job_id)
-        .where(Application.id.in_(list(by_application)))))
+        .where(Application.id.in_(list(by_application))))}
     rows = [{"id": application_id,
              "company": names[application_id].company if application_id in names else None,
              "title": names[application_id].title if application_id in names else None,
