@@ -2,6 +2,7 @@
 wait. Run it beside the web workers with start_in_background(app) or as
 `tracking-ingest dispatch`."""
 
+import atexit
 import logging
 import os
 import secrets
@@ -128,6 +129,8 @@ def start_in_background(app: Flask, **options) -> Dispatcher:
     dispatcher.thread = threading.Thread(target=dispatcher.run, name="alerts-dispatcher",
                                          daemon=True)
     dispatcher.thread.start()
+    # A worker that exits cleanly gives the lease back, so another takes over at once.
+    atexit.register(dispatcher.stop, wait=dispatcher.timeout + 1)
     return dispatcher
 
 
