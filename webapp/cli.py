@@ -8,6 +8,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from webapp import migrate, server
 from webapp.accounts import apikeys, users
+from webapp.alerts import cli as alerts_cli
 from webapp.db import get_db
 
 
@@ -174,6 +175,7 @@ def init_app(app) -> None:
         bench_suite_command, demo_data_command, bench_dashboard_command,
     ):
         app.cli.add_command(command)
+    alerts_cli.init_app(app)
 
 
 def _create_app():

@@ -15,6 +15,7 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "INGEST_MAX_FUTURE_HOURS": float,
     "TRACKED_LINK_TEMPLATE": str,
     "SESSION_COOKIE_SECURE": bool,
+    "PUBLIC_URL": str,
 }
 
 

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import webapp.alerts.models  # noqa: F401 - its tables join Base.metadata
 from webapp.models import Base
 
 connection = context.config.attributes["connection"]

@@ -19,7 +19,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _command() -> list[str]:
+def tracking_ingest_command() -> list[str]:
+    """The project's console script beside this Python, or on the PATH."""
     script = Path(sys.executable).with_name("tracking-ingest")
     return [str(script)] if script.exists() else [shutil.which("tracking-ingest")]
 
@@ -52,7 +53,7 @@ def running_server(database_url: str, instance_dir: Path, workers: int | None = 
     }
     if "WEBHOOK_API_KEY" not in environment:
         env.pop("WEBHOOK_API_KEY", None)
-    command = [*_command(), "serve", "--port", str(port)]
+    command = [*tracking_ingest_command(), "serve", "--port", str(port)]
     if workers:
         command += ["--workers", str(workers)]
     if cpu is not None:

@@ -1,0 +1,129 @@
+"""`tracking-ingest dispatch` as real processes: killed mid-delivery and restarted, two at
+once on one database, and the time from decide() to delivery."""
+
+import os
+import random
+import signal
+import statistics
+import subprocess
+import time
+from contextlib import contextmanager
+
+from sqlalchemy import select
+
+from tests.alert_data import (
+    application,
+    channel,
+    click,
+    deliveries,
+    settle,
+    settled,
+    wait_until,
+)
+from tests.alert_peers import webhook_receiver
+from webapp.alerts.models import AlertLease
+from webapp.db import get_db
+from webapp.timeutil import utcnow
+from webapp.tools.liveserver import tracking_ingest_command
+
+
+@contextmanager
+def dispatchers(app, directory, count=1, *options):
+    """count `tracking-ingest dispatch` processes on the app's database; stopped after."""
+    env = {**os.environ, "DATABASE_URL": app.config["DATABASE_URL"],
+           "SECRET_KEY": app.config["SECRET_KEY"]}
+    started = []
+    try:
+        for number in range(count):
+            started.append(start(directory, env, f"dispatch-{number}", *options))
+        yield started
+    finally:
+        for process, log in started:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(15)
+            log.close()
+
+
+def start(directory, env, name, *options):
+    log = open(directory / f"{name}.log", "w")  # noqa: SIM115 - closed by dispatchers()
+    process = subprocess.Popen(
+        [*tracking_ingest_command(), "dispatch", "--poll", "0.1", "--lease-seconds", "3",
+         "--retry-base", "0.2", *options],
+        cwd=directory, env=env, stdout=log, stderr=subprocess.STDOUT)
+    return process, log
+
+
+
+
+def a_person_on(app, company: str) -> None:
+    app_id, tid = application(app, company)
+    now = utcnow()
+    settle(app, settled(click(app, tid, now), tid, app_id, now))
+
+
+def test_killed_mid_delivery_and_restarted_the_alert_arrives_with_one_id(app, tmp_path):
+    with webhook_receiver() as (receiver, url):
+        _id, receiver.secret = channel(app, "hook", url)
+        receiver.hold.clear()  # the receiver takes the request and keeps the answer back
+        a_person_on(app, "Acme")
+        with dispatchers(app, tmp_path) as [(first, _log)]:
+            receiver.wait_for(1, accepted=False)
+            first.send_signal(signal.SIGKILL)
+            first.wait(10)
+        receiver.hold.set()
+        with dispatchers(app, tmp_path, 1):
+            wait_until(lambda: deliveries(app)[0].status == "delivered")
+    [row] = deliveries(app)
+    assert len(receiver.requests) == 2  # once to the killed process, once after the restart
+    assert {r["headers"]["webhook-id"] for r in receiver.requests} == {row.delivery_id}
+    assert row.attempts == 1  # the killed attempt was never recorded
+
+
+def test_two_dispatchers_on_one_database_one_active_each_alert_once(app, tmp_path):
+    with webhook_receiver() as (receiver, url):
+        _id, receiver.secret = channel(app, "hook", url)
+        with dispatchers(app, tmp_path, 2) as started:
+            wait_until(lambda: _holders(app))
+            for number in range(10):
+                a_person_on(app, f"Company{number}")
+            wait_until(lambda: all(r.status == "delivered" for r in deliveries(app)))
+            assert len(receiver.requests) == 10
+            logs = [(tmp_path / f"dispatch-{n}.log").read_text() for n in range(2)]
+            active = [n for n, text in enumerate(logs) if "holding the lease" in text]
+            assert len(active) == 1 and len(_holders(app)) == 1
+            # A clean stop gives the lease back: the other takes over at once.
+            holder, _log = started[active[0]]
+            holder.terminate()
+            holder.wait(15)
+            a_person_on(app, "Late")
+            wait_until(lambda: len(deliveries(app)) == 11 and deliveries(app)[-1].status == "delivered",
+                       timeout=10)
+    ids = [r["headers"]["webhook-id"] for r in receiver.requests]
+    assert sorted(ids) == sorted(row.delivery_id for row in deliveries(app))  # each exactly once
+
+
+def _holders(app) -> list:
+    with app.app_context(), get_db().engine.connect() as connection:
+        return connection.execute(select(AlertLease.holder)).all()
+
+
+def test_time_from_decide_to_delivery(app, tmp_path):
+    """20 first-person alerts at random moments against a dispatcher polling each second
+    (its default): the issue's target is 60 s."""
+    randomly = random.Random(8)
+    with webhook_receiver() as (receiver, url):
+        _id, receiver.secret = channel(app, "hook", url)
+        with dispatchers(app, tmp_path, 1, "--poll", "1"):
+            wait_until(lambda: _holders(app))
+            decided = []
+            for number in range(20):
+                time.sleep(randomly.uniform(0, 1.5))
+                a_person_on(app, f"Company{number}")
+                decided.append(time.monotonic())
+            arrived = [r["at"] for r in receiver.wait_for(20)]
+    waits = sorted(done - began for began, done in zip(decided, arrived, strict=True))
+    p50, p95 = statistics.median(waits), statistics.quantiles(waits, n=20)[-1]
+    print(f"\n{app.config['DATABASE_URL'].split(':')[0]}: decide -> delivered "
+          f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {waits[-1] * 1000:.0f} ms")
+    assert p95 < 60
