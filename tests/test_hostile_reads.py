@@ -105,3 +105,75 @@ def test_signed_in_pages_and_the_export_are_never_cached(client, auth):
     auth.login()
     for path in ("/", "/export.csv", "/settings", "/partials/cards"):
         assert client.get(path).headers["Cache-Control"] == "no-store", path
+
+
+def test_a_query_past_its_request_deadline_answers_503_and_frees_the_worker(app, client, auth):
+    """Runaway queries once held workers for minutes; now each request has a budget."""
+    now = utcnow()
+    add_clicks(app, *({"tracking_id": f"t{n % 300}", "clicked_at": now - timedelta(seconds=n),
+                       "click_source": f"s{n % 40}"} for n in range(20_000)))
+    auth.login()
+    app.config["REQUEST_DEADLINE_SECONDS"] = 0.000001
+    response = client.get("/partials/by-source?range=all")
+    assert response.status_code == 503
+    assert "did not answer in time" in response.get_data(as_text=True)
+    app.config["REQUEST_DEADLINE_SECONDS"] = 20
+    assert client.get("/partials/by-source?range=all").status_code == 200
+    assert client.get("/api/tracking-ingest/health").status_code == 200
+
+
+def test_the_instance_folder_and_database_files_are_the_owners_alone(tmp_path, monkeypatch):
+    from webapp import create_app
+    from webapp.db import get_db
+    from webapp.migrate import upgrade
+
+    monkeypatch.chdir(tmp_path)
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/instance/tracking.db"})
+    app.instance_path = str(tmp_path / "instance")
+    with app.app_context():
+        upgrade(get_db().engine)
+        with get_db().write_transaction(), get_db().counters_transaction(), \
+                get_db().read() as connection:
+            connection.exec_driver_sql("SELECT 1")  # the WAL exists while a connection is open
+            assert (tmp_path / "instance").stat().st_mode & 0o777 == 0o700
+            for name in ("tracking.db", "tracking.db-wal", "tracking.db-counters",
+                         "tracking.db.write-lock"):
+                path = tmp_path / "instance" / name
+                assert path.exists() and path.stat().st_mode & 0o077 == 0, name
+    app.extensions["db"].dispose()
+
+
+@pytest.fixture
+def behind_https_proxy(app):
+    from webapp import security
+
+    app.config.update(TRUSTED_PROXIES=1, SESSION_COOKIE_SECURE=True)
+    security.init_app(app)
+    return app
+
+
+def test_behind_an_https_proxy_the_client_address_and_hsts_hold(behind_https_proxy, user):
+    """The README's internet setup: one trusted proxy, the secure cookie, HSTS."""
+    client = behind_https_proxy.test_client()
+    response = client.get("/login", headers={"X-Forwarded-Proto": "https",
+                                             "X-Forwarded-For": "203.0.113.9"})
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    from tests.forms import csrf_token_from
+
+    token = csrf_token_from(response)
+    guesser = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9",
+               "Referer": "https://localhost/login"}
+    statuses = [client.post("/login", base_url="https://localhost", headers=guesser,
+                            data={"email": f"g{number}@example.com", "password": "x" * 8,
+                                  "csrf_token": token}).status_code for number in range(21)]
+    assert statuses == [401] * 20 + [429]  # counted by the forwarded address
+    other = behind_https_proxy.test_client()
+    page = other.get("/login", base_url="https://localhost",
+                     headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.4"})
+    response = other.post("/login", base_url="https://localhost",
+                          headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.4",
+                                   "Referer": "https://localhost/login"},
+                          data={"email": "seeker@example.com", "password": "correct horse battery",
+                                "csrf_token": csrf_token_from(page)})
+    assert response.status_code == 302  # another address behind the same proxy is not blocked
+    assert "Secure" in response.headers.getlist("Set-Cookie")[0]

@@ -98,7 +98,8 @@ def revoke_key_command(name):
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
 def create_user_command(email, password_stdin):
-    """Create a dashboard user."""
+    """Create a dashboard user. Every user shares the one workspace: they see and change
+    the same applications, clicks, keys and alerts."""
     migrate.upgrade(get_db().engine)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")

@@ -32,6 +32,8 @@ def defaults(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,
+        # How many proxies in front set X-Forwarded-For/-Proto: 0 trusts no such header.
+        "TRUSTED_PROXIES": 0,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
     }
@@ -55,7 +57,7 @@ def from_environment(environ=os.environ) -> dict:
 def instance_secret_key(instance_path: str) -> str:
     """Generate the session key once and keep it, so restarts and workers share it."""
     path = Path(instance_path) / "secret_key"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         with open(path, "x", encoding="ascii") as new_file:
             os.chmod(path, 0o600)

@@ -7,7 +7,7 @@ from flask import current_app, g, has_request_context, request
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from webapp import sqlite
+from webapp import deadlines, sqlite
 from webapp.models import RateLimitWindow
 
 
@@ -38,6 +38,8 @@ class Database:
         self.disposed = False
         path = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
         on_disk = bool(path) and path != ":memory:"
+        if on_disk:
+            sqlite.create_private(path)
         self._write_lock = sqlite.WriteLock(path) if on_disk else None
         if on_disk:  # every process that opens the database keeps its WAL checkpointed
             checkpointer = sqlite.WalCheckpointer(path, self)
@@ -114,6 +116,8 @@ class Database:
 
 def init_app(app) -> None:
     app.extensions["db"] = Database(app.config["DATABASE_URL"])
+    deadlines.init_app(app)
+    deadlines.limit_queries(app.extensions["db"].engine)
     app.teardown_appcontext(_close_session)
 
 

@@ -19,6 +19,13 @@ CHECKPOINT_INTERVAL_SECONDS = 1.0
 WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
 
 
+def create_private(path: str) -> None:
+    """Create a database file readable by its owner alone (SQLite gives its -wal and -shm
+    files the database file's mode): clicks hold addresses and user agents."""
+    os.makedirs(os.path.dirname(path) or ".", mode=0o700, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 def prepare_engine(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
@@ -57,7 +64,8 @@ class WriteLock:
             self._pid, self._threads, self._file = os.getpid(), threading.Lock(), None
         with self._threads:
             if self._file is None:
-                self._file = open(self._path, "a+b")  # noqa: SIM115 - reused for the process
+                # Reused for the process; owner-only like the database beside it.
+                self._file = os.fdopen(os.open(self._path, os.O_CREAT | os.O_RDWR, 0o600), "r+b")
             fcntl.flock(self._file, fcntl.LOCK_EX)
             try:
                 yield

@@ -3,7 +3,7 @@
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
-from flask import request
+from flask import copy_current_request_context, request
 
 from webapp.db import get_db
 from webapp.formatting import user_zone
@@ -29,6 +29,7 @@ def read_apart(query, scope: Scope):
     """Run query(connection, scope) on a connection of its own, beside the caller's reads."""
     database = get_db()
 
+    @copy_current_request_context  # the request's deadline holds in the reader thread too
     def run():
         with database.read() as connection:
             return query(connection, scope)
