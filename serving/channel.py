@@ -52,9 +52,13 @@ class JsonErrorTask(ErrorTask):
         from webapp.timeutil import api_timestamp  # here: gunicorn's master imports this module
 
         error = self.request.error
-        body = orjson.dumps({"success": False, "error": error.reason, "message": error.body,
+        name, message = error.reason, error.body
+        if error.code == 413:  # in the words of the app's own 413 (RFC 9110's name)
+            limit = self.channel.server.adj.max_request_body_size
+            name, message = "Payload Too Large", f"Request body exceeds {limit} bytes"
+        body = orjson.dumps({"success": False, "error": name, "message": message,
                              "timestamp": api_timestamp()})
-        self.status = f"{error.code} {error.reason}"
+        self.status = f"{error.code} {name}"
         self.response_headers.append(("Content-Type", "application/json"))
         self.set_close_on_finish()
         self.content_length = len(body)

@@ -128,3 +128,11 @@ def test_a_malformed_request_under_api_answers_json(sqlite_server, request_bytes
     assert headers["content-type"].startswith("application/json")
     answer = json.loads(body)
     assert answer["success"] is False and answer["error"] and answer["message"]
+
+
+def test_a_body_far_over_the_limit_is_refused_before_it_is_all_read(sqlite_server):
+    body = b"a" * (8 * 1024 * 1024)
+    status, headers, answer = raw_exchange(
+        sqlite_server, BATCH_HEAD + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+    assert (status, headers["content-type"]) == (413, "application/json")
+    assert json.loads(answer)["error"] == "Payload Too Large"
