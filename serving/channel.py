@@ -19,6 +19,9 @@ from waitress.utilities import BadRequest
 
 # How long a closing connection is read and discarded (nginx's lingering_timeout is 5 s).
 LINGER_SECONDS = 2.0
+# Headers must be complete this long after a request's first byte: Apache's mod_reqtimeout
+# default (header=20-40) starts at 20 s (https://httpd.apache.org/docs/2.4/mod/mod_reqtimeout.html).
+HEADER_SECONDS = 20.0
 # Apache's LimitRequestLine default (https://httpd.apache.org/docs/2.4/mod/core.html).
 MAX_REQUEST_LINE = 8190
 
@@ -28,20 +31,37 @@ class RequestLineTooLong(BadRequest):
     reason = "URI Too Long"
 
 
+class RequestTimeout(BadRequest):
+    code = 408
+    reason = "Request Timeout"
+
+
 class Parser(HTTPRequestParser):
-    """Refuses a request line longer than MAX_REQUEST_LINE as soon as it is seen."""
+    """Refuses a request line longer than MAX_REQUEST_LINE as soon as it is seen, and
+    headers still arriving HEADER_SECONDS after the request's first byte."""
+
+    def __init__(self, adj):
+        super().__init__(adj)
+        self.started = time.monotonic()
 
     def received(self, data):
         if self.body_rcv is None and not self.completed:
             start = (self.header_plus + data[:MAX_REQUEST_LINE + 2]).lstrip()
             line_end = start.find(b"\n")
             if (len(start) if line_end < 0 else line_end) > MAX_REQUEST_LINE:
-                self.parse_header(b"GET / HTTP/1.0\r\n")
-                self.error = RequestLineTooLong(
-                    f"The request line is longer than {MAX_REQUEST_LINE} bytes")
-                self.completed = True
-                return len(data)
+                return self._refuse(data, RequestLineTooLong(
+                    f"The request line is longer than {MAX_REQUEST_LINE} bytes"))
+            if time.monotonic() - self.started > HEADER_SECONDS:
+                return self._refuse(data, RequestTimeout(
+                    f"The request headers took longer than {HEADER_SECONDS:.0f} s"))
         return super().received(data)
+
+    def _refuse(self, data, error) -> int:
+        """As waitress refuses oversized headers: a stand-in request carrying the error."""
+        self.parse_header(b"GET / HTTP/1.0\r\n")
+        self.error = error
+        self.completed = True
+        return len(data)
 
 
 class JsonErrorTask(ErrorTask):

@@ -136,3 +136,25 @@ def test_a_body_far_over_the_limit_is_refused_before_it_is_all_read(sqlite_serve
         sqlite_server, BATCH_HEAD + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
     assert (status, headers["content-type"]) == (413, "application/json")
     assert json.loads(answer)["error"] == "Payload Too Large"
+
+
+def test_headers_still_arriving_after_20_s_are_refused(sqlite_server):
+    """One header line every 2 s: the server answers 408 once 20 s have passed."""
+    parts = urlsplit(sqlite_server)
+    with socket.create_connection((parts.hostname, parts.port), timeout=2) as client:
+        started = time.monotonic()
+        client.sendall(f"GET {HEALTH} HTTP/1.1\r\nHost: x\r\n".encode())
+        received = b""
+        while not received and time.monotonic() - started < 30:
+            client.sendall(b"X-Slow: 1\r\n")
+            try:
+                received = client.recv(65536)
+            except TimeoutError:
+                continue
+        seconds = time.monotonic() - started
+        client.settimeout(5)
+        while chunk := client.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert (head.split()[1], 20 <= seconds < 24) == (b"408", True), f"{seconds:.1f} s"
+    assert json.loads(body)["error"] == "Request Timeout"
