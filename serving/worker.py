@@ -5,6 +5,7 @@ graceful stops) and no slow client ever holds one of the worker's threads.
 gunicorn's own threaded worker reads a request inside a pool thread, so a few clients that
 send their headers slowly hold every thread (gunicorn/workers/gthread.py, `handle`)."""
 
+import logging
 import os
 import sys
 import time
@@ -31,6 +32,8 @@ LOOP_SECONDS = 0.5
 
 class WaitressWorker(Worker):
     def run(self):
+        # Requests waiting for a thread are ordinary under load, not a warning per request.
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         dispatcher = Dispatcher()
         dispatcher.set_thread_count(self.cfg.threads)
         listeners = [listener.sock for listener in self.sockets]
