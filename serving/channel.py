@@ -20,7 +20,8 @@ from waitress.utilities import BadRequest
 # How long a closing connection is read and discarded (nginx's lingering_timeout is 5 s).
 LINGER_SECONDS = 2.0
 # Headers must be complete this long after a request's first byte: Apache's mod_reqtimeout
-# default (header=20-40) starts at 20 s (https://httpd.apache.org/docs/2.4/mod/mod_reqtimeout.html).
+# default, header=20-40, starts at 20 s
+# (https://httpd.apache.org/docs/2.4/mod/mod_reqtimeout.html).
 HEADER_SECONDS = 20.0
 # Apache's LimitRequestLine default (https://httpd.apache.org/docs/2.4/mod/core.html).
 MAX_REQUEST_LINE = 8190
@@ -113,6 +114,8 @@ class Dispatcher(ThreadedTaskDispatcher):
 
 
 class TimedTask(WSGITask):
+    """A request timed from its start, so the worker can see one overrun its deadline."""
+
     def service(self):
         with self.channel.server.task_dispatcher.running(self):
             super().service()
