@@ -1,12 +1,9 @@
-"""The Flask application: the ingest API and the job seeker's dashboard in one process."""
+"""The Flask application: the ingest API and the job seeker's dashboard in one process.
+
+Importing this package loads nothing heavy: gunicorn's master imports the server's worker
+class from webapp.serving and must hold no copy of the app (create_app imports it)."""
 
 from pathlib import Path
-
-from flask import Flask
-from werkzeug.routing import IntegerConverter
-
-from webapp import config, db, formatting, guards, security
-from webapp.extensions import csrf, htmx, login_manager
 
 PACKAGE_DIR = Path(__file__).parent
 
@@ -18,15 +15,20 @@ def _resource_dir(name: str) -> str:
     return str(inside if inside.is_dir() else PACKAGE_DIR.parent / name)
 
 
-class RowIdConverter(IntegerConverter):
-    """`<int:...>` in a URL is a row id: beyond a 32-bit integer it names no row, so the URL
-    is a 404 instead of an out-of-range query (PostgreSQL refuses to compare it)."""
+def create_app(test_config: dict | None = None):
+    """The app: layered config, extensions, and every blueprint, registered here."""
+    from flask import Flask
 
-    def __init__(self, map, **kwargs):
-        super().__init__(map, **{"max": 2**31 - 1, **kwargs})
+    from ingest import api as ingest_api
+    from webapp import cli, config, db, error_pages, formatting, guards, security
+    from webapp.accounts import auth, settings
+    from webapp.alerts import views as alerts
+    from webapp.applications import views as applications
+    from webapp.dashboard import export, unmatched
+    from webapp.dashboard import views as dashboard
+    from webapp.extensions import csrf, htmx, login_manager
+    from webapp.routing import RowIdConverter
 
-
-def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
@@ -47,14 +49,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
     security.init_app(app)
     formatting.init_app(app)
-
-    from ingest import api as ingest_api
-    from webapp import cli, error_pages
-    from webapp.accounts import auth, settings
-    from webapp.alerts import views as alerts
-    from webapp.applications import views as applications
-    from webapp.dashboard import export, unmatched
-    from webapp.dashboard import views as dashboard
 
     app.register_blueprint(ingest_api.bp)
     csrf.exempt(ingest_api.bp)

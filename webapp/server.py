@@ -1,8 +1,9 @@
-"""The production server: gunicorn with threaded workers.
+"""The production server: a gunicorn master whose workers read requests with waitress.
 
 `serve` replaces its own process with gunicorn's, so the master holds no app (each worker
 builds its own after the fork) and the server stays small: the master is ~20 MB instead of
-a third copy of the app."""
+a third copy of the app. Each worker reads whole requests on an event loop before its
+threads run the app (webapp/serving/), so slow clients cannot take the threads."""
 
 import os
 import sys
@@ -17,8 +18,7 @@ def gunicorn_arguments(host: str, port: int, workers: int, threads: int) -> list
         "--bind", f"{host}:{port}",
         "--workers", str(workers),
         "--threads", str(threads),
-        "--worker-class", "gthread",
-        "--keep-alive", "5",
+        "--worker-class", "webapp.serving.worker.WaitressWorker",
         "--timeout", "60",
         "--graceful-timeout", "10",
         "--no-control-socket",
