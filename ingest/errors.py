@@ -6,6 +6,9 @@ from werkzeug.exceptions import HTTPException
 from webapp.timeutil import api_timestamp
 
 API_PREFIX = "/api/"
+GENERIC_FAILURE = "The server failed to answer the request"
+# The guide's 500 message for a batch; every other /api/ failure says it in general.
+FAILURE_MESSAGES = {"ingest.batch": "Failed to process tracking batch"}
 
 
 def error_response(status: int, error: str, message: str, headers=None, **extra):
@@ -29,7 +32,8 @@ def _unexpected_error(exc: Exception):
     if not request.path.startswith(API_PREFIX):
         raise exc
     current_app.logger.exception("unhandled error on %s", request.path)
-    return error_response(500, "Internal Server Error", "The server failed to answer the request")
+    message = FAILURE_MESSAGES.get(request.endpoint, GENERIC_FAILURE)
+    return error_response(500, "Internal Server Error", message)
 
 
 def init_app(app: Flask) -> None:
