@@ -21,8 +21,9 @@ bp = Blueprint("ingest", __name__, url_prefix="/api/tracking-ingest")
 RETRY_AFTER_SECONDS = 5
 OPEN_ENDPOINTS = frozenset({"ingest.health", "ingest.openapi"})
 # Werkzeug answers a path with doubled slashes (`//batch`) by redirecting to the merged
-# path, built from the Host header; the door's paths are exact instead: anything else is a 404.
-EXACT = {"merge_slashes": False}
+# path, built from the Host header; the door's paths are exact instead: anything else is a
+# 404. Flask's automatic OPTIONS answer is an empty HTML body: here it is a JSON 405.
+EXACT = {"merge_slashes": False, "provide_automatic_options": False}
 OPENAPI_DOCUMENT = Path(__file__).with_name("openapi.json")
 
 try:

@@ -42,6 +42,10 @@ def surely_storable(serialised: bytes) -> bool:
 
 
 def _number_fits(value) -> bool:
+    """Integers from -2**63 to 2**63 - 1. A float must lie strictly inside: orjson reads an
+    integer literal just beyond the range, such as -9223372036854775809, as the float -2**63."""
+    if type(value) is float:
+        return _LOWEST < value < _BEYOND_HIGHEST
     return _LOWEST <= value < _BEYOND_HIGHEST
 
 

@@ -111,9 +111,11 @@ def _clicked_at_check(latest: datetime):
     """The check of the sender's click time: naive UTC, inside [EARLIEST_CLICK, latest]."""
 
     def clicked_at(value) -> datetime:
-        moment = parse_clicked_at(value) if type(value) is str else None
-        if moment is None:
+        # NUL first: CPython's fromisoformat stops reading at one ("...Z\0junk" parses).
+        if type(value) is not str or "\0" in value:
             _string_or_refuse("clicked_at", value)
+        moment = parse_clicked_at(value)
+        if moment is None:
             raise Refused("Invalid clicked_at format (must be ISO 8601 datetime)")
         if moment > latest:
             raise Refused("clicked_at is in the future")
