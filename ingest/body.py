@@ -72,7 +72,7 @@ def _not_json_constant(name: str):
     raise ValueError(f"{name} is not JSON")
 
 
-def _parse_beyond_orjson(data: bytes):
+def parse_beyond_orjson(data: bytes):
     """The stdlib's reading of a body orjson refused. orjson refuses numbers it cannot hold
     (1e999, 400 digits) although the body is JSON; the stdlib, with these hooks, reads them
     as OUT_OF_RANGE so the event that holds one fails alone. Everything orjson refuses for
@@ -95,7 +95,7 @@ def parse_json(data: bytes):
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
-        return _parse_beyond_orjson(data)
+        return parse_beyond_orjson(data)
 
 
 def _read_at_most(request: Request, limit: int) -> bytes:
