@@ -1,8 +1,8 @@
 """The ingest door: /health, /test and /batch under /api/tracking-ingest."""
 
 from datetime import timedelta
-from pathlib import Path
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from flask import Blueprint, current_app, g, jsonify, request, send_file
 from sqlalchemy import text

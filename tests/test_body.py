@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from ingest.body import (
     MAX_GZIP_MEMBERS,
     BodyError,
-    parse_beyond_orjson,
     gunzip_limited,
+    parse_beyond_orjson,
     parse_json,
 )
 from ingest.metadata import OUT_OF_RANGE

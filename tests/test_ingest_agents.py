@@ -3,9 +3,9 @@
 import time
 
 import pytest
+from crawlerdetect import CrawlerDetect
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from crawlerdetect import CrawlerDetect
 
 from ingest.agents import verdict_of
 

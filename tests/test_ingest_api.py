@@ -383,11 +383,13 @@ class TestOneEventOnlyFailsItself:
              "click_source must not contain NUL characters"),
             ({"tracking_id": "t", "referrer_url": "https://a.example/\0"},
              "referrer_url must not contain NUL characters"),
-            ({"tracking_id": "t", "session_id": "\0"}, "session_id must not contain NUL characters"),
+            ({"tracking_id": "t", "session_id": "\0"},
+             "session_id must not contain NUL characters"),
             ({"tracking_id": "t", "event_id": "e\0"}, "event_id must not contain NUL characters"),
             ({"tracking_id": "t", "metadata": {"k": "v\0"}},
              "metadata must not contain NUL characters"),
-            ({"tracking_id": "t", "metadata": {"k\0": 1}}, "metadata must not contain NUL characters"),
+            ({"tracking_id": "t", "metadata": {"k\0": 1}},
+             "metadata must not contain NUL characters"),
             ({"tracking_id": "t", "metadata": {"list": [["\0"]]}},
              "metadata must not contain NUL characters"),
             ({"tracking_id": "t", "ip_address": "fe80::1%eth0"},
@@ -396,7 +398,8 @@ class TestOneEventOnlyFailsItself:
              "metadata is nested too deeply (at most 32 levels)"),
             ({"tracking_id": "t", "metadata": _nested(255)},
              "metadata is nested too deeply (at most 32 levels)"),
-            ({"tracking_id": "t", "metadata": {"n": 2**63}}, "metadata numbers must fit in 64 bits"),
+            ({"tracking_id": "t", "metadata": {"n": 2**63}},
+             "metadata numbers must fit in 64 bits"),
             ({"tracking_id": "t", "metadata": {"n": [-(2**63) - 1]}},
              "metadata numbers must fit in 64 bits"),
             ({"tracking_id": "t", "metadata": {"n": 1e19}}, "metadata numbers must fit in 64 bits"),
@@ -488,7 +491,8 @@ class TestUserAgentAnalysis:
     def test_a_thousand_long_distinct_agents_do_not_stall_another_sender(self, app, api_key):
         """The issue's reproduction: 1,000 distinct 500-character agents cost 17.5 s inside
         the write lock while a one-event batch from another thread waited 16.7 s."""
-        big = [{"tracking_id": f"t-{n}", "user_agent": agent} for n, agent in enumerate(self.AGENTS)]
+        big = [{"tracking_id": f"t-{n}", "user_agent": agent}
+               for n, agent in enumerate(self.AGENTS)]
         timings = {}
 
         def send(name, events):

@@ -70,7 +70,8 @@ def _gzip_members(count: int) -> bytes:
 BATCH_ANSWERS = [
     # (events or raw body, extra headers, expected status)
     ([GUIDE_EVENT], {}, 200),
-    ([GUIDE_EVENT, {"tracking_id": "bad id"}, {"tracking_id": "t", "metadata": {"k": "\0"}}], {}, 207),
+    ([GUIDE_EVENT, {"tracking_id": "bad id"}, {"tracking_id": "t", "metadata": {"k": "\0"}}],
+     {}, 207),
     ([{}, {"tracking_id": "t", "clicked_at": "1999-01-01T00:00:00Z"}], {}, 400),
     (b"{not json", {}, 400),
     (b'{"events": []}', {}, 400),
@@ -94,7 +95,8 @@ def test_batch_answers_match_the_document(client, api_key, events, headers, stat
 
 def test_other_answers_match_the_document(app, client, api_key):
     assert_documented(client.get(f"{PREFIX}/health"), f"{PREFIX}/health", "get")
-    assert_documented(client.post(f"{PREFIX}/test", headers={"X-API-Key": api_key}), f"{PREFIX}/test")
+    key = {"X-API-Key": api_key}
+    assert_documented(client.post(f"{PREFIX}/test", headers=key), f"{PREFIX}/test")
     assert_documented(client.post(f"{PREFIX}/test"), f"{PREFIX}/test")  # 401
     assert_documented(client.post(f"{PREFIX}/batch", json={}), f"{PREFIX}/batch")  # 401
     assert_documented(client.get(f"{PREFIX}/nothing"), None)  # 404
