@@ -7,6 +7,7 @@ import zlib
 
 import orjson
 from flask import Request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ingest.metadata import OUT_OF_RANGE
 from ingest.validate import RequestShapeError
@@ -104,6 +105,8 @@ def _read_at_most(request: Request, limit: int) -> bytes:
     ParseException subclasses, werkzeug's ClientDisconnected): all mean a 400."""
     try:
         return request.stream.read(limit + 1)
+    except RequestEntityTooLarge as exc:
+        raise _too_large(limit) from exc
     except Exception as exc:  # noqa: BLE001 - each server raises its own class
         raise BodyError(400, "Bad Request", "Request body could not be read "
                         "(malformed chunked encoding or an interrupted upload)") from exc
@@ -118,6 +121,9 @@ def read_json_body(request: Request, limit: int):
         raise BodyError(415, "Unsupported Media Type", "Content-Encoding must be gzip or absent")
     if request.content_length is not None and request.content_length > limit:
         raise _too_large(limit)
+    # The door's own limit, not an app-wide MAX_CONTENT_LENGTH meant for the web forms
+    # (Flask lets a view set the request's own limit; None would mean "the app's").
+    request.max_content_length = limit + 1
     data = _read_at_most(request, limit)
     if len(data) > limit:
         raise _too_large(limit)

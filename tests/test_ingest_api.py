@@ -207,6 +207,14 @@ def test_an_oversized_body_is_413(app, client, api_key):
     assert response.get_json()["error"] == "Payload Too Large"
 
 
+def test_the_web_forms_upload_limit_does_not_apply_to_batches(app, client, api_key):
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    events = [{**GUIDE_EVENT, "event_id": f"e-{n}"} for n in range(50)]
+    response = post_batch(client, api_key, events)
+    assert response.status_code == 200
+    assert click_count(app) == 50
+
+
 def test_a_decompression_bomb_is_stopped_at_the_limit(app, client, api_key):
     app.config["INGEST_MAX_BODY_BYTES"] = 64 * 1024
     bomb = b'{"events": [' + b" " * (50 * 1024 * 1024) + b"]}"
