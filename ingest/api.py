@@ -2,8 +2,9 @@
 
 from datetime import timedelta
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request, send_file
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
@@ -12,13 +13,18 @@ from ingest.body import BodyError, read_json_body
 from ingest.errors import error_response
 from ingest.store import store_batch
 from ingest.validate import RequestShapeError, events_of, validate_events
-from webapp import ratelimit
 from webapp.db import get_db
 from webapp.timeutil import api_timestamp, utcnow
 
 bp = Blueprint("ingest", __name__, url_prefix="/api/tracking-ingest")
 
 RETRY_AFTER_SECONDS = 5
+OPEN_ENDPOINTS = frozenset({"ingest.health", "ingest.openapi"})
+# Werkzeug answers a path with doubled slashes (`//batch`) by redirecting to the merged
+# path, built from the Host header; the door's paths are exact instead: anything else is a
+# 404. Flask's automatic OPTIONS answer is an empty HTML body: here it is a JSON 405.
+EXACT = {"merge_slashes": False, "provide_automatic_options": False}
+OPENAPI_DOCUMENT = Path(__file__).with_name("openapi.json")
 
 try:
     PACKAGE_VERSION = version("tracking-ingest")
@@ -30,37 +36,30 @@ def _unauthorized():
     return error_response(401, "Unauthorized", "Valid API key required in X-API-Key header")
 
 
+def _rate_limited(retry_after: int):
+    return error_response(
+        429, "Too Many Requests", "Rate limit exceeded; retry after the given seconds",
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
 @bp.before_request
 def require_api_key():
     """Authenticate and count the request before its body is read: an unauthenticated
     caller learns nothing about validation."""
-    if request.endpoint == "ingest.health":
+    if request.endpoint in OPEN_ENDPOINTS:
         return None
+    db, config = get_db(), current_app.config
     provided = request.headers.get("X-API-Key", "")
-    config = current_app.config
-    db = get_db()
-    if keys.configured_key_matches(provided, config.get("WEBHOOK_API_KEY")):
-        key_id, bucket = None, keys.ENV_KEY_BUCKET
-    else:
-        with db.engine.connect() as connection:
-            found = keys.stored_key(connection, provided) if provided else None
-        if found is None:
-            current_app.logger.info("rejected API key %s", keys.key_label(provided))
-            return _unauthorized()
-        key_id, bucket = found.id, f"key:{found.id}"
-        if keys.last_use_is_stale(found.last_used_at):
-            with db.bookkeeping_transaction() as connection:
-                keys.touch_last_used(connection, key_id)
-    with db.counters_transaction() as connection:
-        verdict = ratelimit.hit(
-            connection, bucket, ratelimit.parse_rate(config["INGEST_RATE_LIMIT"])
-        )
+    caller = keys.authenticate(db, provided, config.get("WEBHOOK_API_KEY"))
+    if caller is None:
+        current_app.logger.info("rejected API key %s", keys.key_label(provided))
+        return _unauthorized()
+    keys.record_last_use(db, caller)
+    verdict = keys.count_request(db, caller, config["INGEST_RATE_LIMIT"])
     if not verdict.allowed:
-        return error_response(
-            429, "Too Many Requests", "Rate limit exceeded; retry after the given seconds",
-            headers={"Retry-After": str(verdict.retry_after)},
-        )
-    g.api_key_id = key_id
+        return _rate_limited(verdict.retry_after)
+    g.api_key_id = caller.key_id
     return None
 
 
@@ -73,7 +72,7 @@ def database_unavailable(exc: OperationalError):
     )
 
 
-@bp.get("/health")
+@bp.get("/health", **EXACT)
 def health():
     """Liveness and database reachability."""
     body = {"service": "tracking_ingest_api", "version": PACKAGE_VERSION}
@@ -87,7 +86,13 @@ def health():
     return jsonify(body)
 
 
-@bp.post("/test")
+@bp.get("/openapi.json", **EXACT)
+def openapi():
+    """The door described for senders and their tools (OpenAPI 3.1), kept in the repository."""
+    return send_file(OPENAPI_DOCUMENT, mimetype="application/json", max_age=300)
+
+
+@bp.post("/test", **EXACT)
 def test_connection():
     """Tell a sender its key works."""
     return jsonify(
@@ -102,7 +107,7 @@ def _validation_failed(errors: list[str]):
     )
 
 
-@bp.post("/batch")
+@bp.post("/batch", **EXACT)
 def batch():
     """Store 1-1000 click events; valid ones are kept even when others are refused."""
     config = current_app.config
@@ -122,14 +127,9 @@ def batch():
     if not checked.rows:
         return _validation_failed(checked.errors)
 
-    try:
-        stored = store_batch(get_db(), checked.rows, received_at, g.api_key_id)
-    except OperationalError:
-        raise  # unreachable database: 503 with Retry-After (database_unavailable)
-    except Exception:
-        current_app.logger.exception("storing a batch of %d events failed", len(checked.rows))
-        return error_response(500, "Internal Server Error", "Failed to process tracking batch")
-
+    # A database that fails here is the app-wide 500 (ingest/errors.py), or 503 when it is
+    # unreachable (database_unavailable); either way the transaction rolled back.
+    stored = store_batch(get_db(), checked.rows, received_at, g.api_key_id)
     total = len(events)
     body = {
         "success": checked.failed == 0,

@@ -6,6 +6,9 @@ from werkzeug.exceptions import HTTPException
 from webapp.timeutil import api_timestamp
 
 API_PREFIX = "/api/"
+GENERIC_FAILURE = "The server failed to answer the request"
+# The guide's 500 message for a batch; every other /api/ failure says it in general.
+FAILURE_MESSAGES = {"ingest.batch": "Failed to process tracking batch"}
 
 
 def is_api_request() -> bool:
@@ -31,4 +34,5 @@ def http_error(exc: HTTPException):
 def unexpected_error(_exc: Exception):
     """A failure under /api/: logged with its traceback, answered as the guide's 500."""
     current_app.logger.exception("unhandled error on %s", request.path)
-    return error_response(500, "Internal Server Error", "The server failed to answer the request")
+    message = FAILURE_MESSAGES.get(request.endpoint, GENERIC_FAILURE)
+    return error_response(500, "Internal Server Error", message)

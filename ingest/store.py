@@ -7,17 +7,23 @@ processing on the hottest path. Each backend gets its fastest bulk form."""
 
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 
 from sqlalchemy import Connection, select
 
-from ingest.bots import is_bot
+from ingest.agents import verdict_of
 from webapp.db import Database
 from webapp.models import LinkClick, TrackingLink
 
 _links = TrackingLink.__table__
-COLUMNS = ("tracking_id", "clicked_at", "received_at", "ip_address", "user_agent",
-           "click_source", "referrer_url", "session_id", "metadata", "event_id", "dedup_key",
-           "is_bot", "api_key_id")
+# Every column the door writes, in insert order, with its PostgreSQL array type for unnest.
+_COLUMN_TYPES = {
+    "tracking_id": "text", "clicked_at": "timestamp", "received_at": "timestamp",
+    "ip_address": "text", "user_agent": "text", "click_source": "text", "referrer_url": "text",
+    "session_id": "text", "metadata": "json", "event_id": "text", "dedup_key": "bigint",
+    "is_bot": "boolean", "api_key_id": "integer",
+}
+COLUMNS = tuple(_COLUMN_TYPES)
 _COLUMN_LIST = ", ".join(COLUMNS)
 _TABLE = LinkClick.__tablename__
 
@@ -25,11 +31,9 @@ _SQLITE_INSERT = (
     f"INSERT INTO {_TABLE} ({_COLUMN_LIST}) VALUES ({', '.join('?' for _ in COLUMNS)}) "
     "ON CONFLICT DO NOTHING"
 )
-_POSTGRES_TYPES = ("text", "timestamp", "timestamp", "text", "text", "text", "text", "text",
-                   "json", "text", "bigint", "boolean", "integer")
 _POSTGRES_INSERT = (
     f"INSERT INTO {_TABLE} ({_COLUMN_LIST}) SELECT * FROM unnest("
-    + ", ".join(f"%s::{kind}[]" for kind in _POSTGRES_TYPES)
+    + ", ".join(f"%s::{kind}[]" for kind in _COLUMN_TYPES.values())
     + ") ON CONFLICT DO NOTHING"
 )
 
@@ -54,40 +58,49 @@ def _sqlite_timestamp(moment) -> str:
     return moment.isoformat(" ", "microseconds")
 
 
-def _insert_sqlite(cursor, rows: list[dict], received_at: str, api_key_id) -> int:
-    params = [
-        (row["tracking_id"], _sqlite_timestamp(row["clicked_at"]), received_at,
-         row["ip_address"], row["user_agent"], row["click_source"], row["referrer_url"],
-         row["session_id"], row["metadata"], row["event_id"], row["dedup_key"],
-         is_bot(row["user_agent"]), api_key_id)
-        for row in rows
-    ]
-    cursor.executemany(_SQLITE_INSERT, params)
-    return cursor.rowcount
+def _complete(rows: list[dict], received_at, api_key_id, timestamp) -> None:
+    """Give each validated row (the batch's own dicts) every column the store adds: the
+    user-agent verdict is the costly part, so this runs before any write lock is taken."""
+    received = timestamp(received_at)
+    for row in rows:
+        row["clicked_at"] = timestamp(row["clicked_at"])
+        row["received_at"] = received
+        row["is_bot"] = verdict_of(row["user_agent"])
+        row["api_key_id"] = api_key_id
 
 
-def _insert_postgres(cursor, rows: list[dict], received_at, api_key_id) -> int:
-    columns = {name: [row[name] for row in rows] for name in COLUMNS[:11] if name != "received_at"}
-    columns["received_at"] = [received_at] * len(rows)
-    columns["is_bot"] = [is_bot(agent) for agent in columns["user_agent"]]
-    columns["api_key_id"] = [api_key_id] * len(rows)
-    cursor.execute(_POSTGRES_INSERT, [columns[name] for name in COLUMNS])
-    return cursor.rowcount
+_in_column_order = itemgetter(*COLUMNS)
+
+
+def _sqlite_records(rows: list[dict]) -> list[tuple]:
+    """One parameter tuple per row, in COLUMNS order, for executemany."""
+    return [_in_column_order(row) for row in rows]
+
+
+def _postgres_arrays(rows: list[dict]) -> list[list]:
+    """One array per column, in COLUMNS order, for unnest."""
+    return [[row[name] for row in rows] for name in COLUMNS]
 
 
 def store_batch(db: Database, rows: list[dict], received_at, api_key_id: int | None) -> StoreOutcome:
     """Insert rows all or nothing; a database error leaves nothing of the batch behind."""
     if db.is_sqlite:
+        _complete(rows, received_at, api_key_id, _sqlite_timestamp)
+        records = _sqlite_records(rows)
         # Read before queueing for SQLite's one writer: the lock is held only to insert.
         with db.engine.connect() as connection:
             unmatched = count_unmatched(connection, rows)
         with db.write_transaction() as connection, _cursor(connection) as cursor:
-            inserted = _insert_sqlite(cursor, rows, _sqlite_timestamp(received_at), api_key_id)
+            cursor.executemany(_SQLITE_INSERT, records)
+            inserted = cursor.rowcount
     else:
+        _complete(rows, received_at, api_key_id, lambda moment: moment)
+        arrays = _postgres_arrays(rows)
         # One transaction on one connection: on PostgreSQL each extra one is a round trip.
         with db.write_transaction() as connection, _cursor(connection) as cursor:
             unmatched = count_unmatched(connection, rows)
-            inserted = _insert_postgres(cursor, rows, received_at, api_key_id)
+            cursor.execute(_POSTGRES_INSERT, arrays)
+            inserted = cursor.rowcount
     return StoreOutcome(inserted=inserted, duplicates=len(rows) - inserted, unmatched=unmatched)
 
 

@@ -8,18 +8,25 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 
+from ingest.metadata import metadata_problems, surely_storable
 from webapp.rules import MAX_SOURCE_LENGTH, TRACKING_ID, normalise_source
 
 # Canonical dotted-quad IPv4 (no leading zeros) needs no further parsing; the rest goes
 # through ipaddress, which also normalises IPv6 spellings.
 _PLAIN_IPV4 = re.compile(r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)")
 MAX_METADATA_BYTES = 8192
+EARLIEST_CLICK = datetime(2000, 1, 1)
 _UTC_SUFFIXES = ("Z", "+00:00")
-
+_INVALID_IP = "Invalid ip_address (must be an IPv4 or IPv6 address)"
+MISSING_TRACKING_ID = "Missing required field: tracking_id"
 
 
 class RequestShapeError(ValueError):
     """The body as a whole is unusable; nothing in it is stored."""
+
+
+class Refused(Exception):
+    """One field of one event is refused; each argument is one error text without its "Event N:"."""
 
 
 @dataclass
@@ -63,10 +70,12 @@ def parse_clicked_at(text: str) -> datetime | None:
 
 
 def normalised_ip(text: str) -> str | None:
-    """The address in its canonical spelling, or None when it is not an IP address."""
+    """The address in its canonical spelling, or None when it is not an IP address. A zone
+    id (`fe80::1%eth0`) names an interface of the sender's machine, and PostgreSQL's inet
+    refuses it: it is not an address."""
     if _PLAIN_IPV4.fullmatch(text):
         return text
-    if len(text) > 45:
+    if len(text) > 45 or "%" in text:
         return None
     try:
         return str(ipaddress.ip_address(text))
@@ -82,95 +91,143 @@ def dedup_key(tracking_id, ip_address, user_agent, click_source) -> int:
                           signed=True)
 
 
-def _checked_text(n: int, value, name: str, limit: int, problems: list):
-    """An optional string field's value, or None after recording what is wrong with it."""
-    if value is None or (type(value) is str and len(value) <= limit):
-        return value
+def _string_or_refuse(name: str, value) -> None:
+    """Refuse a value that is not a string, or a string with NUL characters, which PostgreSQL
+    cannot store in text."""
     if type(value) is not str:
-        problems.append(f"Event {n}: {name} must be a string")
-    else:
-        problems.append(f"Event {n}: {name} exceeds {limit} characters")
-    return None
+        raise Refused(f"{name} must be a string")
+    if "\0" in value:
+        raise Refused(f"{name} must not contain NUL characters")
 
 
-def _check_event(n: int, event, received_at: datetime, latest: datetime):
+def _tracking_id(value) -> str:
+    if type(value) is str and TRACKING_ID.fullmatch(value):
+        return value
+    _string_or_refuse("tracking_id", value)
+    raise Refused("Invalid tracking_id format")
+
+
+def _clicked_at_check(latest: datetime):
+    """The check of the sender's click time: naive UTC, inside [EARLIEST_CLICK, latest]."""
+
+    def clicked_at(value) -> datetime:
+        # NUL first: CPython's fromisoformat stops reading at one ("...Z\0junk" parses).
+        if type(value) is not str or "\0" in value:
+            _string_or_refuse("clicked_at", value)
+        moment = parse_clicked_at(value)
+        if moment is None:
+            raise Refused("Invalid clicked_at format (must be ISO 8601 datetime)")
+        if moment > latest:
+            raise Refused("clicked_at is in the future")
+        if moment < EARLIEST_CLICK:
+            raise Refused("clicked_at is before 2000-01-01")
+        return moment
+
+    return clicked_at
+
+
+def _ip_address(value) -> str:
+    if type(value) is str:
+        address = normalised_ip(value)
+        if address is not None:
+            return address
+    _string_or_refuse("ip_address", value)
+    raise Refused(_INVALID_IP)
+
+
+def _text_check(name: str, limit: int):
+    """The check of a free-text field: a string of at most limit characters."""
+
+    def text(value) -> str:
+        if type(value) is not str or "\0" in value:
+            _string_or_refuse(name, value)
+        if len(value) > limit:
+            raise Refused(f"{name} exceeds {limit} characters")
+        return value
+
+    return text
+
+
+_user_agent = _text_check("user_agent", 500)
+_click_source_text = _text_check("click_source", MAX_SOURCE_LENGTH)
+_referrer_url = _text_check("referrer_url", 1000)
+_session_id = _text_check("session_id", 100)
+_event_id_text = _text_check("event_id", 100)
+
+
+def _click_source(value) -> str | None:
+    """Stored trimmed and lower-cased: one spelling per source for the dashboard's filters."""
+    if type(value) is str:
+        value = normalise_source(value)
+    return _click_source_text(value) or None
+
+
+def _event_id(value) -> str | None:
+    return _event_id_text(value) or None  # an empty id identifies nothing
+
+
+def _metadata(value) -> str:
+    """The metadata object serialised to JSON text, as it will be stored and as it is measured."""
+    if type(value) is not dict:
+        raise Refused("metadata must be a JSON object")
+    try:
+        serialised = orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        serialised = None  # too deep or a number orjson cannot write: the walk says which
+    if serialised is None or not surely_storable(serialised):
+        problems = metadata_problems(value)
+        if problems:
+            raise Refused(*problems)
+    if len(serialised) > MAX_METADATA_BYTES:
+        raise Refused(f"metadata exceeds {MAX_METADATA_BYTES} bytes")
+    return serialised.decode()
+
+
+def _field_checks(latest: datetime) -> tuple:
+    """(field, check) in the contract's field order; a check takes a present (not null)
+    value and returns its clean form or raises Refused."""
+    return (
+        ("tracking_id", _tracking_id),
+        ("clicked_at", _clicked_at_check(latest)),
+        ("ip_address", _ip_address),
+        ("user_agent", _user_agent),
+        ("click_source", _click_source),
+        ("referrer_url", _referrer_url),
+        ("session_id", _session_id),
+        ("metadata", _metadata),
+        ("event_id", _event_id),
+    )
+
+
+def _check_event(n: int, event, checks: tuple):
     """(row, None) for a valid event, (None, problems) otherwise."""
     if type(event) is not dict:
         return None, [f"Event {n}: Event must be a JSON object"]
-    problems = []
     get = event.get
+    row = {}
+    problems = [] if get("tracking_id") is not None else [f"Event {n}: {MISSING_TRACKING_ID}"]
+    for name, check in checks:
+        value = get(name)
+        if value is None:  # null and absent are the same
+            row[name] = None
+            continue
+        try:
+            row[name] = check(value)
+        except Refused as refused:
+            problems.extend(f"Event {n}: {text}" for text in refused.args)
+    return (None, problems) if problems else (row, None)
 
-    tracking_id = get("tracking_id")
-    if tracking_id is None:
-        problems.append(f"Event {n}: Missing required field: tracking_id")
-    elif type(tracking_id) is not str:
-        problems.append(f"Event {n}: tracking_id must be a string")
-    elif not TRACKING_ID.fullmatch(tracking_id):
-        problems.append(f"Event {n}: Invalid tracking_id format")
 
-    clicked_at = get("clicked_at")
-    if clicked_at is not None:
-        if type(clicked_at) is not str:
-            problems.append(f"Event {n}: clicked_at must be a string")
-        else:
-            clicked_at = parse_clicked_at(clicked_at)
-            if clicked_at is None:
-                problems.append(f"Event {n}: Invalid clicked_at format (must be ISO 8601 datetime)")
-            elif clicked_at > latest:
-                problems.append(f"Event {n}: clicked_at is in the future")
-
-    ip_address = get("ip_address")
-    if ip_address is not None:
-        if type(ip_address) is not str:
-            problems.append(f"Event {n}: ip_address must be a string")
-        else:
-            ip_address = normalised_ip(ip_address)
-            if ip_address is None:
-                problems.append(f"Event {n}: Invalid ip_address (must be an IPv4 or IPv6 address)")
-
-    user_agent = _checked_text(n, get("user_agent"), "user_agent", 500, problems)
-    click_source = get("click_source")
-    if type(click_source) is str:
-        click_source = normalise_source(click_source) or None
-    click_source = _checked_text(n, click_source, "click_source", MAX_SOURCE_LENGTH, problems)
-    referrer_url = _checked_text(n, get("referrer_url"), "referrer_url", 1000, problems)
-    session_id = _checked_text(n, get("session_id"), "session_id", 100, problems)
-
-    metadata = get("metadata")
-    if metadata is not None:
-        if type(metadata) is not dict:
-            problems.append(f"Event {n}: metadata must be a JSON object")
-        else:
-            serialised = orjson.dumps(metadata)
-            if len(serialised) > MAX_METADATA_BYTES:
-                problems.append(f"Event {n}: metadata exceeds {MAX_METADATA_BYTES} bytes")
-            metadata = serialised.decode()
-
-    event_id = get("event_id")
-    if event_id is not None:
-        if type(event_id) is not str:
-            problems.append(f"Event {n}: event_id must be a string")
-        elif len(event_id) > 100:
-            problems.append(f"Event {n}: event_id exceeds 100 characters")
-        event_id = event_id or None  # an empty id identifies nothing
-
-    if problems:
-        return None, problems
-    return {
-        "tracking_id": tracking_id,
-        "clicked_at": clicked_at or received_at,
-        "ip_address": ip_address,
-        "user_agent": user_agent,
-        "click_source": click_source,
-        "referrer_url": referrer_url,
-        "session_id": session_id,
-        "metadata": metadata,
-        "event_id": event_id,
-        "dedup_key": (
-            dedup_key(tracking_id, ip_address, user_agent, click_source)
-            if event_id is None and clicked_at is not None else None
-        ),
-    }, None
+def _completed(row: dict, received_at: datetime) -> dict:
+    """The row as stored: the receive time stands in for an absent clicked_at, and a click
+    without event_id but with the sender's time gets its de-duplication key."""
+    sender_time = row["clicked_at"]
+    row["dedup_key"] = (
+        dedup_key(row["tracking_id"], row["ip_address"], row["user_agent"], row["click_source"])
+        if sender_time is not None and row["event_id"] is None else None
+    )
+    row["clicked_at"] = sender_time or received_at
+    return row
 
 
 def validate_events(events: list, received_at: datetime, max_future: timedelta) -> BatchValidation:
@@ -178,12 +235,12 @@ def validate_events(events: list, received_at: datetime, max_future: timedelta) 
 
     Rows carry metadata already serialised to JSON text, as it was measured."""
     outcome = BatchValidation()
-    latest = received_at + max_future
+    checks = _field_checks(received_at + max_future)
     for n, event in enumerate(events, start=1):
-        row, problems = _check_event(n, event, received_at, latest)
+        row, problems = _check_event(n, event, checks)
         if row is None:
             outcome.failed += 1
             outcome.errors.extend(problems)
         else:
-            outcome.rows.append(row)
+            outcome.rows.append(_completed(row, received_at))
     return outcome

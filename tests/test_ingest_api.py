@@ -1,9 +1,14 @@
 """The ingest door through the Flask test client, on SQLite and PostgreSQL."""
 
 import gzip
+import json
 import logging
+import threading
+import time
+from contextlib import contextmanager
 from datetime import datetime
 
+import orjson
 import pytest
 from sqlalchemy import text
 
@@ -202,6 +207,14 @@ def test_an_oversized_body_is_413(app, client, api_key):
     assert response.get_json()["error"] == "Payload Too Large"
 
 
+def test_the_web_forms_upload_limit_does_not_apply_to_batches(app, client, api_key):
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    events = [{**GUIDE_EVENT, "event_id": f"e-{n}"} for n in range(50)]
+    response = post_batch(client, api_key, events)
+    assert response.status_code == 200
+    assert click_count(app) == 50
+
+
 def test_a_decompression_bomb_is_stopped_at_the_limit(app, client, api_key):
     app.config["INGEST_MAX_BODY_BYTES"] = 64 * 1024
     bomb = b'{"events": [' + b" " * (50 * 1024 * 1024) + b"]}"
@@ -342,3 +355,202 @@ class TestRateLimit:
                                headers={"X-API-Key": api_key}).status_code == 200
         assert client.post("/api/tracking-ingest/test",
                            headers={"X-API-Key": other}).status_code == 200
+
+
+GOOD = {"tracking_id": "good-1"}
+LATER_GOOD = {"tracking_id": "good-2"}
+
+
+def _nested(depth: int) -> dict:
+    """A metadata object `depth` levels deep: {"a": {"a": ... {}}}."""
+    value: dict = {}
+    for _ in range(depth - 1):
+        value = {"a": value}
+    return value
+
+
+class TestOneEventOnlyFailsItself:
+    """CONTRACT.md, "What one event can never do": the bad event gets its own line, its
+    neighbours are stored, on SQLite and PostgreSQL."""
+
+    @pytest.mark.parametrize(
+        ("bad", "error"),
+        [
+            ({"tracking_id": "t", "clicked_at": "1999-12-31T23:59:59.999999Z"},
+             "clicked_at is before 2000-01-01"),
+            ({"tracking_id": "t", "clicked_at": "0001-01-01T00:00:00Z"},
+             "clicked_at is before 2000-01-01"),
+            ({"tracking_id": "t\0"}, "tracking_id must not contain NUL characters"),
+            ({"tracking_id": "t", "clicked_at": "2025-10-22T14:30:00Z\0"},
+             "clicked_at must not contain NUL characters"),
+            ({"tracking_id": "t", "ip_address": "1.2.3.4\0"},
+             "ip_address must not contain NUL characters"),
+            ({"tracking_id": "t", "user_agent": "Mozilla/5.0\0"},
+             "user_agent must not contain NUL characters"),
+            ({"tracking_id": "t", "click_source": "link\0edin"},
+             "click_source must not contain NUL characters"),
+            ({"tracking_id": "t", "referrer_url": "https://a.example/\0"},
+             "referrer_url must not contain NUL characters"),
+            ({"tracking_id": "t", "session_id": "\0"},
+             "session_id must not contain NUL characters"),
+            ({"tracking_id": "t", "event_id": "e\0"}, "event_id must not contain NUL characters"),
+            ({"tracking_id": "t", "metadata": {"k": "v\0"}},
+             "metadata must not contain NUL characters"),
+            ({"tracking_id": "t", "metadata": {"k\0": 1}},
+             "metadata must not contain NUL characters"),
+            ({"tracking_id": "t", "metadata": {"list": [["\0"]]}},
+             "metadata must not contain NUL characters"),
+            ({"tracking_id": "t", "ip_address": "fe80::1%eth0"},
+             "Invalid ip_address (must be an IPv4 or IPv6 address)"),
+            ({"tracking_id": "t", "metadata": _nested(33)},
+             "metadata is nested too deeply (at most 32 levels)"),
+            ({"tracking_id": "t", "metadata": _nested(255)},
+             "metadata is nested too deeply (at most 32 levels)"),
+            ({"tracking_id": "t", "metadata": {"n": 2**63}},
+             "metadata numbers must fit in 64 bits"),
+            ({"tracking_id": "t", "metadata": {"n": [-(2**63) - 1]}},
+             "metadata numbers must fit in 64 bits"),
+            ({"tracking_id": "t", "metadata": {"n": 1e19}}, "metadata numbers must fit in 64 bits"),
+        ],
+    )
+    def test_the_bad_event_alone_is_refused(self, app, client, api_key, bad, error):
+        body = json.dumps({"events": [GOOD, bad, LATER_GOOD]}).encode()  # orjson refuses some
+        response = post_batch(client, api_key, body=body)
+        body = response.get_json()
+        assert response.status_code == 207, body
+        assert body["results"]["errors"] == [f"Event 2: {error}"]
+        assert [click.tracking_id for click in stored_clicks(app)] == ["good-1", "good-2"]
+
+    @pytest.mark.parametrize("number", [b"1e999", b"-1e999", b"9" * 401, b"-" + b"9" * 401,
+                                        b"18446744073709551616", b"1" * 30 + b".5"])
+    def test_a_number_no_parser_holds_fails_its_event_alone(self, app, client, api_key, number):
+        """orjson refuses these although the body is JSON: the batch must still be read."""
+        body = orjson.dumps({"events": [GOOD, {"tracking_id": "t", "metadata": {"n": "N"}},
+                                        LATER_GOOD]}).replace(b'"N"', number)
+        response = post_batch(client, api_key, body=body)
+        assert response.status_code == 207, response.get_json()
+        assert response.get_json()["results"]["errors"] == [
+            "Event 2: metadata numbers must fit in 64 bits"]
+        assert [click.tracking_id for click in stored_clicks(app)] == ["good-1", "good-2"]
+
+    def test_a_huge_number_outside_metadata_is_a_type_error(self, client, api_key):
+        body = orjson.dumps({"events": [GOOD, {"tracking_id": "N"}]}).replace(b'"N"', b"1e999")
+        response = post_batch(client, api_key, body=body)
+        assert response.get_json()["results"]["errors"] == ["Event 2: tracking_id must be a string"]
+
+    @pytest.mark.parametrize("body", [b'{"events": [NaN]}', b'{"events": [Infinity, 1e999]}',
+                                      b'{"events": [{"tracking_id": "\\ud800"}, 1e999]}',
+                                      b'{"events": [1e999] ', b'{"events": ["\xff", 1e999]}'])
+    def test_what_is_not_json_stays_refused_whole(self, app, client, api_key, body):
+        response = post_batch(client, api_key, body=body)
+        assert response.status_code == 400
+        assert response.get_json()["validation_errors"] == ["Request body must be valid JSON"]
+        assert click_count(app) == 0
+
+    def test_limits_that_hold_are_stored(self, app, client, api_key):
+        metadata = {"deep": _nested(31), "low": -(2**63), "high": 2**63 - 1, "float": 9.2e18,
+                    "escaped": "\\u0000 is six characters", "emoji": "\U0001f600"}
+        events = [{"tracking_id": "edge", "clicked_at": "2000-01-01T00:00:00Z",
+                   "ip_address": "fe80::1", "metadata": metadata}]
+        response = post_batch(client, api_key, events)
+        assert response.status_code == 200, response.get_json()
+        (click,) = stored_clicks(app)
+        assert click.event_metadata == metadata
+        assert click.clicked_at == datetime(2000, 1, 1)
+
+    def test_an_escaped_surrogate_pair_is_read_by_the_fallback(self, app, client, api_key):
+        body = (b'{"events": [{"tracking_id": "a", "user_agent": "\\ud83d\\ude00"},'
+                b' {"tracking_id": "b", "metadata": {"n": 1e999}}]}')
+        response = post_batch(client, api_key, body=body)
+        assert response.status_code == 207
+        assert stored_clicks(app)[0].user_agent == "\U0001f600"
+
+
+class TestUserAgentAnalysis:
+    AGENTS = [("x-" * 245 + str(n))[:500] for n in range(1000)]
+
+    def test_it_runs_before_any_write_lock(self, app, client, api_key, monkeypatch):
+        """Every verdict is taken before the write transaction opens."""
+        from ingest import store
+
+        db = app.extensions["db"]
+        opened = db.write_transaction
+        open_now, taken_inside = [], []
+
+        @contextmanager
+        def watched_write_transaction():
+            open_now.append(True)
+            try:
+                with opened() as connection:
+                    yield connection
+            finally:
+                open_now.pop()
+
+        def watched_verdict(agent):
+            taken_inside.append(bool(open_now))
+            return False
+
+        monkeypatch.setattr(db, "write_transaction", watched_write_transaction)
+        monkeypatch.setattr(store, "verdict_of", watched_verdict)
+        events = [{"tracking_id": f"t-{n}", "user_agent": f"agent {n}"} for n in range(3)]
+        assert post_batch(client, api_key, events).status_code == 200
+        assert taken_inside == [False, False, False]
+
+    def test_a_thousand_long_distinct_agents_do_not_stall_another_sender(self, app, api_key):
+        """The issue's reproduction: 1,000 distinct 500-character agents cost 17.5 s inside
+        the write lock while a one-event batch from another thread waited 16.7 s."""
+        big = [{"tracking_id": f"t-{n}", "user_agent": agent}
+               for n, agent in enumerate(self.AGENTS)]
+        timings = {}
+
+        def send(name, events):
+            started = time.perf_counter()
+            response = post_batch(app.test_client(), api_key, events)
+            timings[name] = (response.status_code, time.perf_counter() - started)
+
+        heavy = threading.Thread(target=send, args=("heavy", big))
+        heavy.start()
+        time.sleep(0.05)
+        send("light", [GOOD])
+        heavy.join(timeout=60)
+        assert timings["light"][0] == 200 and timings["light"][1] < 1.0, timings
+        assert timings["heavy"][0] == 200 and timings["heavy"][1] < 3.0, timings
+        assert click_count(app) == 1001
+
+
+class TestNoRedirectsAndJsonEverywhere:
+    @pytest.mark.parametrize("path", ["/api/tracking-ingest//batch", "/api//tracking-ingest/batch",
+                                      "/api/tracking-ingest/batch/"])
+    def test_doubled_slashes_are_a_json_404_not_a_redirect(self, client, api_key, path):
+        response = client.post(path, headers={"X-API-Key": api_key, "Host": "evil.example"},
+                               json={"events": [GOOD]})
+        assert response.status_code == 404
+        assert "Location" not in response.headers
+        assert response.get_json()["error"] == "Not Found"
+
+    def test_options_is_a_json_405(self, client, api_key):
+        response = client.options("/api/tracking-ingest/batch", headers={"X-API-Key": api_key})
+        assert response.status_code == 405
+        assert response.get_json()["error"] == "Method Not Allowed"
+        assert response.headers["Allow"] == "POST"
+
+    def test_an_unexpected_failure_outside_batch_is_a_json_500(self, app, client, api_key,
+                                                               monkeypatch):
+        monkeypatch.setattr("ingest.api.api_timestamp", lambda: 1 / 0)
+        response = client.post("/api/tracking-ingest/test", headers={"X-API-Key": api_key})
+        assert response.status_code == 500
+        assert response.get_json()["message"] == "The server failed to answer the request"
+
+    def test_a_hundred_thousand_empty_gzip_members_are_refused_cheaply(self, app, client, api_key):
+        member = gzip.compress(b"")
+        started = time.perf_counter()
+        response = post_batch(client, api_key, body=member * 100_000,
+                              headers={"Content-Encoding": "gzip"})
+        assert response.status_code == 400
+        assert response.get_json()["message"] == "Request body has more than 16 gzip members"
+        assert time.perf_counter() - started < 1.0
+
+    def test_the_openapi_document_needs_no_key(self, client):
+        response = client.get("/api/tracking-ingest/openapi.json")
+        assert response.status_code == 200
+        assert response.get_json()["openapi"].startswith("3.1")

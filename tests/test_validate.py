@@ -1,10 +1,15 @@
 """Every field rule of CONTRACT.md, as fast unit tests of the one-pass validator."""
 
+import json
 from datetime import datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ingest.metadata import metadata_problems
 from ingest.validate import (
+    TRACKING_ID,
     RequestShapeError,
     dedup_key,
     events_of,
@@ -202,3 +207,84 @@ def test_request_shape_errors(payload, message):
 
 def test_a_full_batch_is_accepted():
     assert len(events_of({"events": [{}] * 5}, max_events=5)) == 5
+
+
+class TestWhatOneEventCanNeverDo:
+    """CONTRACT.md's refusals, at the validator."""
+
+    @pytest.mark.parametrize(
+        ("event", "error"),
+        [
+            ({"tracking_id": "t", "clicked_at": "1999-12-31T23:59:59Z"},
+             "Event 1: clicked_at is before 2000-01-01"),
+            ({"tracking_id": "t", "clicked_at": "2000-01-01T00:30:00+01:00"},
+             "Event 1: clicked_at is before 2000-01-01"),
+            ({"tracking_id": "t", "clicked_at": "2025-10-22T14:30:00Z\0junk"},
+             "Event 1: clicked_at must not contain NUL characters"),
+            ({"tracking_id": "t", "ip_address": "fe80::1%eth0"},
+             "Event 1: Invalid ip_address (must be an IPv4 or IPv6 address)"),
+            ({"tracking_id": "t", "ip_address": "fe80::1%25"},
+             "Event 1: Invalid ip_address (must be an IPv4 or IPv6 address)"),
+        ],
+    )
+    def test_refusals(self, event, error):
+        assert errors_for(event) == [error]
+
+    def test_the_first_moment_of_2000_is_accepted(self):
+        row = check({"tracking_id": "t", "clicked_at": "2000-01-01T00:00:00Z"}).rows[0]
+        assert row["clicked_at"] == datetime(2000, 1, 1)
+
+    def test_every_kind_of_metadata_problem_is_its_own_line(self):
+        deep: dict = {}
+        for _ in range(40):
+            deep = {"d": deep}
+        event = {"tracking_id": "t", "metadata": {"deep": deep, "nul": "\0", "big": 2**64}}
+        assert errors_for(event) == [
+            "Event 1: metadata is nested too deeply (at most 32 levels)",
+            "Event 1: metadata must not contain NUL characters",
+            "Event 1: metadata numbers must fit in 64 bits",
+        ]
+
+    @pytest.mark.parametrize("value", [-(2**63), 2**63 - 1, 0, 1.5, -9.2e18, "1e999",
+                                       "\\u0000", 12345678901234567890.0 / 10**10])
+    def test_numbers_and_strings_that_fit_are_kept(self, value):
+        row = check({"tracking_id": "t", "metadata": {"v": value}}).rows[0]
+        assert json.loads(row["metadata"]) == {"v": value}
+
+
+# Any JSON value (the validator's input is always parsed JSON), bounded in size.
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=30,
+)
+FIELD_NAMES = ["tracking_id", "clicked_at", "ip_address", "user_agent", "click_source",
+               "referrer_url", "session_id", "metadata", "event_id"]
+events = st.one_of(
+    json_values,
+    st.dictionaries(st.sampled_from(FIELD_NAMES), json_values | st.text(max_size=60), max_size=9),
+    st.fixed_dictionaries({"tracking_id": st.from_regex(r"\A[A-Za-z0-9._~-]{1,100}\Z")},
+                          optional={"metadata": st.dictionaries(st.text(max_size=5), json_values,
+                                                                max_size=3),
+                                    "clicked_at": st.datetimes().map(datetime.isoformat)}),
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(events, min_size=1, max_size=8))
+def test_every_event_is_either_a_row_or_its_own_error_lines(batch):
+    outcome = validate_events(batch, NOW, DAY)
+    assert len(outcome.rows) + outcome.failed == len(batch)
+    failed_positions = {int(line.split(":")[0].removeprefix("Event ")) for line in outcome.errors}
+    assert len(failed_positions) == outcome.failed
+    assert all(line.startswith("Event ") for line in outcome.errors)
+    for row in outcome.rows:
+        assert TRACKING_ID.fullmatch(row["tracking_id"])
+        assert datetime(2000, 1, 1) <= row["clicked_at"] <= NOW + DAY
+        assert all("\0" not in (row[name] or "") for name in FIELD_NAMES if name != "clicked_at"
+                   and name != "metadata")
+        if row["metadata"] is not None:
+            assert len(row["metadata"].encode()) <= 8192
+            assert metadata_problems(json.loads(row["metadata"])) == []

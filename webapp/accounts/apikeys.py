@@ -3,21 +3,17 @@
 A key is 32 random bytes, so a fast hash is enough: there is nothing to brute-force.
 """
 
-import hashlib
 import secrets
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.models import ApiKey
+from webapp.rules import hash_key
 from webapp.timeutil import utcnow
 
 KEY_PREFIX = "ti_"
 VISIBLE_PREFIX_LENGTH = 10
-
-
-def hash_key(plain: str) -> str:
-    return hashlib.sha256(plain.encode()).hexdigest()
 
 
 def visible_prefix(plain: str) -> str:
