@@ -127,3 +127,22 @@ def test_time_from_decide_to_delivery(app, tmp_path):
     print(f"\n{app.config['DATABASE_URL'].split(':')[0]}: decide -> delivered "
           f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {waits[-1] * 1000:.0f} ms")
     assert p95 < 60
+
+
+def test_serve_runs_the_dispatcher_itself(tmp_path, sqlite_template):
+    """No separate process to supervise: `serve`'s workers send the outbox (one of them at
+    a time, by the lease)."""
+    from tests.alert_peers import webhook_receiver
+    from tests.databases import fresh_sqlite_url
+    from webapp.tools.liveserver import running_server
+
+    database_url = fresh_sqlite_url(sqlite_template, tmp_path)
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "live-server-secret"}
+    with webhook_receiver() as (receiver, url), running_server(database_url, tmp_path):
+        added = subprocess.run([*tracking_ingest_command(), "channels", "add", "hook", url],
+                               env=env, capture_output=True, text=True, check=True)
+        receiver.secret = added.stdout.split()[-1]
+        subprocess.run([*tracking_ingest_command(), "channels", "test", "hook"], env=env,
+                       check=True, capture_output=True)
+        (delivered,) = receiver.wait_for(1, timeout=20)
+        assert delivered["verified"] and delivered["status"] == 204

@@ -6,10 +6,11 @@ import time
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from webapp import migrate, server
+from webapp import migrate
 from webapp.accounts import apikeys, users
 from webapp.alerts import cli as alerts_cli
 from webapp.db import get_db
+from webapp.serving import command as server
 
 
 def _in_write_session(work):

@@ -3,7 +3,8 @@
 `serve` replaces its own process with gunicorn's, so the master holds no app (each worker
 builds its own after the fork) and the server stays small: the master is ~20 MB instead of
 a third copy of the app. Each worker reads whole requests on an event loop before its
-threads run the app (webapp/serving/), so slow clients cannot take the threads."""
+threads run the app (webapp/serving/worker.py), so slow clients cannot take the threads;
+once built, each worker's app also runs the background jobs (webapp/background.py)."""
 
 import os
 import sys
@@ -23,6 +24,7 @@ def gunicorn_arguments(host: str, port: int, workers: int, threads: int) -> list
         "--graceful-timeout", "10",
         "--no-control-socket",
         "--error-logfile", "-",
+        "--config", "python:webapp.serving.hooks",
         "webapp:create_app()",
     ]
 
