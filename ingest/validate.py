@@ -84,8 +84,8 @@ def normalised_ip(text: str) -> str | None:
 
 
 def dedup_key(tracking_id, ip_address, user_agent, click_source) -> int:
-    """What, beside clicked_at, makes a click without event_id the same click (CONTRACT.md,
-    De-duplication), as a signed 64-bit hash: a narrow key keeps the unique index cheap."""
+    """What, beside clicked_at, makes a click without event_id the same click (README,
+    "Sending clicks"), as a signed 64-bit hash: a narrow key keeps the unique index cheap."""
     material = "\0".join((tracking_id, ip_address or "\1", user_agent or "\1", click_source or "\1"))
     return int.from_bytes(hashlib.blake2b(material.encode(), digest_size=8).digest(), "big",
                           signed=True)

@@ -370,7 +370,7 @@ def _nested(depth: int) -> dict:
 
 
 class TestOneEventOnlyFailsItself:
-    """CONTRACT.md, "What one event can never do": the bad event gets its own line, its
+    """One event only ever fails itself (README, "Sending clicks"): the bad event gets its own line, its
     neighbours are stored, on SQLite and PostgreSQL."""
 
     @pytest.mark.parametrize(

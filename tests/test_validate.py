@@ -1,4 +1,4 @@
-"""Every field rule of CONTRACT.md, as fast unit tests of the one-pass validator."""
+"""Every field rule of the ingest door (ingest/openapi.json), as fast unit tests of the one-pass validator."""
 
 import json
 from datetime import datetime, timedelta
@@ -210,7 +210,7 @@ def test_a_full_batch_is_accepted():
 
 
 class TestWhatOneEventCanNeverDo:
-    """CONTRACT.md's refusals, at the validator."""
+    """The per-event refusals (README, "Sending clicks"), at the validator."""
 
     @pytest.mark.parametrize(
         ("event", "error"),

@@ -1,6 +1,6 @@
 """What both doors agree on: what a tracking id and a source are (a link registered on
-the dashboard must match the clicks the ingest door stores: docs/api.md, fields of one
-event), and how a stored API key is hashed."""
+the dashboard must match the clicks the ingest door stores; ingest/openapi.json), and
+how a stored API key is hashed."""
 
 import hashlib
 import re
