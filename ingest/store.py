@@ -10,14 +10,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
 
-from ingest.bots import is_bot
 from webapp.db import Database
+from webapp.kinds import PERSON, agent_verdict
 from webapp.models import LinkClick, TrackingLink
 
 _links = TrackingLink.__table__
 COLUMNS = ("tracking_id", "clicked_at", "received_at", "ip_address", "user_agent",
            "click_source", "referrer_url", "session_id", "metadata", "event_id", "dedup_key",
-           "is_bot", "api_key_id")
+           "kind", "reason", "api_key_id")
 _COLUMN_LIST = ", ".join(COLUMNS)
 _TABLE = LinkClick.__tablename__
 
@@ -26,7 +26,7 @@ _SQLITE_INSERT = (
     "ON CONFLICT DO NOTHING"
 )
 _POSTGRES_TYPES = ("text", "timestamp", "timestamp", "text", "text", "text", "text", "text",
-                   "json", "text", "bigint", "boolean", "integer")
+                   "json", "text", "bigint", "text", "text", "integer")
 _POSTGRES_INSERT = (
     f"INSERT INTO {_TABLE} ({_COLUMN_LIST}) SELECT * FROM unnest("
     + ", ".join(f"%s::{kind}[]" for kind in _POSTGRES_TYPES)
@@ -54,22 +54,30 @@ def _sqlite_timestamp(moment) -> str:
     return moment.isoformat(" ", "microseconds")
 
 
-def _insert_sqlite(cursor, rows: list[dict], received_at: str, api_key_id) -> int:
+def _verdicts(rows: list[dict]) -> list[tuple[str, str]]:
+    """(kind, reason) per row from its agent alone, before any write lock; the settler
+    settles the final kind."""
+    return [(found.kind or PERSON, found.reason)
+            for found in map(agent_verdict, (row["user_agent"] for row in rows))]
+
+
+def _insert_sqlite(cursor, rows: list[dict], verdicts, received_at: str, api_key_id) -> int:
     params = [
         (row["tracking_id"], _sqlite_timestamp(row["clicked_at"]), received_at,
          row["ip_address"], row["user_agent"], row["click_source"], row["referrer_url"],
          row["session_id"], row["metadata"], row["event_id"], row["dedup_key"],
-         is_bot(row["user_agent"]), api_key_id)
-        for row in rows
+         kind, reason, api_key_id)
+        for row, (kind, reason) in zip(rows, verdicts, strict=True)
     ]
     cursor.executemany(_SQLITE_INSERT, params)
     return cursor.rowcount
 
 
-def _insert_postgres(cursor, rows: list[dict], received_at, api_key_id) -> int:
+def _insert_postgres(cursor, rows: list[dict], verdicts, received_at, api_key_id) -> int:
     columns = {name: [row[name] for row in rows] for name in COLUMNS[:11] if name != "received_at"}
     columns["received_at"] = [received_at] * len(rows)
-    columns["is_bot"] = [is_bot(agent) for agent in columns["user_agent"]]
+    columns["kind"] = [kind for kind, _reason in verdicts]
+    columns["reason"] = [reason for _kind, reason in verdicts]
     columns["api_key_id"] = [api_key_id] * len(rows)
     cursor.execute(_POSTGRES_INSERT, [columns[name] for name in COLUMNS])
     return cursor.rowcount
@@ -77,17 +85,19 @@ def _insert_postgres(cursor, rows: list[dict], received_at, api_key_id) -> int:
 
 def store_batch(db: Database, rows: list[dict], received_at, api_key_id: int | None) -> StoreOutcome:
     """Insert rows all or nothing; a database error leaves nothing of the batch behind."""
+    verdicts = _verdicts(rows)
     if db.is_sqlite:
         # Read before queueing for SQLite's one writer: the lock is held only to insert.
         with db.engine.connect() as connection:
             unmatched = count_unmatched(connection, rows)
         with db.write_transaction() as connection, _cursor(connection) as cursor:
-            inserted = _insert_sqlite(cursor, rows, _sqlite_timestamp(received_at), api_key_id)
+            inserted = _insert_sqlite(cursor, rows, verdicts, _sqlite_timestamp(received_at),
+                                      api_key_id)
     else:
         # One transaction on one connection: on PostgreSQL each extra one is a round trip.
         with db.write_transaction() as connection, _cursor(connection) as cursor:
             unmatched = count_unmatched(connection, rows)
-            inserted = _insert_postgres(cursor, rows, received_at, api_key_id)
+            inserted = _insert_postgres(cursor, rows, verdicts, received_at, api_key_id)
     return StoreOutcome(inserted=inserted, duplicates=len(rows) - inserted, unmatched=unmatched)
 
 

@@ -226,7 +226,10 @@ def test_stored_values(app, client, api_key):
     assert first.event_metadata == {"campaign": "fall"}
     assert (first.referrer_url, first.session_id, first.event_id) == (
         "https://steve-glen.com/", "s-1", "evt-1")
-    assert first.is_bot is True and second.is_bot is False
+    # The agent's verdict, stored at ingest; the settler settles the final kind later.
+    assert (first.kind, first.reason, first.rules_version) == (
+        "bot", "search engine crawler (Googlebot)", None)
+    assert (second.kind, second.rules_version) == ("person", None)
     assert first.api_key_id is not None
     assert second.clicked_at == second.received_at  # absent clicked_at: the receive time
     assert abs((utcnow() - second.received_at).total_seconds()) < 60
