@@ -211,7 +211,7 @@ def export_command(form, since, until):
         raise click.BadParameter(str(problem)) from problem
     database = get_db()
     migrate.upgrade(database.engine)
-    export(database, click.get_text_stream("stdout"), form, *bounds)
+    export(database, sys.stdout, form, *bounds)
 
 
 @click.command("reclassify")

@@ -6,7 +6,7 @@ from flask_login import login_required
 from webapp import charts
 from webapp.dashboard import kind_words
 from webapp.dashboard.context import current_scope, read_apart, settled_reading
-from webapp.db import get_db
+from webapp.db import get_db, get_session
 from webapp.formatting import filtered_url
 from webapp.stats import devices, listings, queries, visitors
 from webapp.stats.filters import CUSTOM, PRESET_LABELS, WHO_LABELS, Filters
@@ -105,6 +105,7 @@ def clicks():
 def this_was_me(click_id: int):
     """Mark the click's device (address and browser) as yours: its clicks become `you`. htmx
     gets the click list back and tells the other regions to refresh."""
+    get_session().commit()  # the sign-in's write transaction would hold SQLite's write lock
     if not devices.mark_click_as_you(get_db(), click_id):
         abort(404)
     if not request.htmx:
