@@ -15,6 +15,7 @@ from e2e.conftest import tracking_ingest
 from e2e.flows import add_application, add_link
 
 XSS = "<img src=x onerror=alert(1)>"
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
 
 
 def post_batch(server: str, key: str, events: list[dict]) -> dict:
@@ -59,7 +60,10 @@ def clicks_posted(signed_in: Page, server, server_database):
          "user_agent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
                        "(KHTML, like Gecko) Version/17.6 Safari/605.1.15"},
         {"tracking_id": resume, "clicked_at": minutes_ago(90), "click_source": "resume",
-         "ip_address": "198.51.100.9"},
+         "ip_address": "198.51.100.9", "user_agent": FIREFOX},
+        # No user agent at all: a bot, left out of the counts unless Who asks for it.
+        {"tracking_id": resume, "clicked_at": minutes_ago(100), "click_source": "resume",
+         "ip_address": "198.51.100.10"},
     ])
     assert answer["success"] is True
     return key
@@ -78,6 +82,7 @@ def test_posted_clicks_show_up_in_cards_charts_and_list(
     expect(stat(page, "Clicks")).to_have_text("3")
     expect(stat(page, "Unique visitors")).to_have_text("3")
     expect(stat(page, "Applications clicked")).to_have_text("1")
+    expect(page.locator("article.stat .left-out")).to_have_text("+ 1 bot")
     expect(page.locator(".js-plotly-plot")).to_have_count(3)
     for chart in page.locator(".js-plotly-plot").all():
         expect(chart).to_be_visible()
@@ -88,6 +93,32 @@ def test_posted_clicks_show_up_in_cards_charts_and_list(
     expect(page.locator("#clicks").get_by_text(XSS, exact=True)).to_be_visible()
     assert page.locator("#clicks img").count() == 0
     assert dialogs == []
+
+
+def test_who_filter_shows_the_bot_and_this_was_me_marks_a_device(
+    signed_in: Page, server, clicks_posted
+):
+    page = signed_in
+    page.goto(f"{server}/")
+    page.get_by_label("Who", exact=True).select_option("everyone")
+    expect(page).to_have_url(re.compile(r"/\?who=everyone$"))
+    expect(page.locator("#clicks tbody tr")).to_have_count(4)
+    expect(stat(page, "Clicks")).to_have_text("4")
+    bot = page.locator("#clicks tbody tr").filter(has_text="198.51.100.10")
+    expect(bot.locator(".badge-bot")).to_have_text("bot")
+    expect(bot.locator(".reason")).to_have_text("no user agent")
+    page.get_by_label("Who", exact=True).select_option("person")
+    expect(stat(page, "Clicks")).to_have_text("3")
+    mine = page.locator("#clicks tbody tr").filter(has_text="198.51.100.8")
+    mine.get_by_role("button", name="This was me").click()
+    expect(page.locator("#clicks tbody tr").filter(has_text="198.51.100.8")).to_have_count(0)
+    expect(stat(page, "Clicks")).to_have_text("2")  # the cards refresh on their own
+    page.goto(f"{server}/settings")
+    expect(page.locator("#your-devices")).to_contain_text("198.51.100.8")
+    page.locator("#your-devices").get_by_role("button", name=re.compile("Remove")).click()
+    expect(page.locator("#your-devices")).to_contain_text("No devices marked as yours.")
+    page.goto(f"{server}/")
+    expect(stat(page, "Clicks")).to_have_text("3")
 
 
 def test_filter_by_source_changes_the_url_and_the_regions(signed_in: Page, server, clicks_posted):
@@ -119,13 +150,15 @@ def test_open_the_application_page_and_export_csv(signed_in: Page, server, click
     expect(page.get_by_role("heading", level=1)).to_contain_text("Acme Corp")
     expect(page.locator(".js-plotly-plot")).to_be_visible()
     expect(page.locator("#clicks tbody tr")).to_have_count(3)
+    expect(page.locator("#first-look")).to_contain_text("A person first opened")
     expect(page.get_by_role("heading", name="Tracked links")).to_be_visible()
 
 
 def test_register_an_unmatched_id(signed_in: Page, server, clicks_posted):
     page = signed_in
     post_batch(server, clicks_posted, [
-        {"tracking_id": "old-flyer-link", "clicked_at": minutes_ago(20), "click_source": "email"},
+        {"tracking_id": "old-flyer-link", "clicked_at": minutes_ago(20), "click_source": "email",
+         "user_agent": FIREFOX},
     ])
     page.goto(f"{server}/unmatched")
     application = page.get_by_label("Application for old-flyer-link")

@@ -11,8 +11,8 @@ from operator import itemgetter
 
 from sqlalchemy import Connection, select
 
-from ingest.agents import verdict_of
 from webapp.db import Database
+from webapp.kinds import PERSON, ingest_verdict
 from webapp.models import LinkClick, TrackingLink
 
 _links = TrackingLink.__table__
@@ -21,7 +21,7 @@ _COLUMN_TYPES = {
     "tracking_id": "text", "clicked_at": "timestamp", "received_at": "timestamp",
     "ip_address": "text", "user_agent": "text", "click_source": "text", "referrer_url": "text",
     "session_id": "text", "metadata": "json", "event_id": "text", "dedup_key": "bigint",
-    "is_bot": "boolean", "api_key_id": "integer",
+    "kind": "text", "reason": "text", "api_key_id": "integer",
 }
 COLUMNS = tuple(_COLUMN_TYPES)
 _COLUMN_LIST = ", ".join(COLUMNS)
@@ -65,7 +65,9 @@ def _complete(rows: list[dict], received_at, api_key_id, timestamp) -> None:
     for row in rows:
         row["clicked_at"] = timestamp(row["clicked_at"])
         row["received_at"] = received
-        row["is_bot"] = verdict_of(row["user_agent"])
+        # Provisional: the settler judges the click with its neighbours within 30 s.
+        verdict = ingest_verdict(row["user_agent"])
+        row["kind"], row["reason"] = verdict.kind or PERSON, verdict.reason
         row["api_key_id"] = api_key_id
 
 

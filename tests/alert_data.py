@@ -8,10 +8,11 @@ from sqlalchemy import insert, select, update
 
 from tests.dashboard_data import add_application
 from webapp.alerts.channels import create_channel
-from webapp.alerts.decide import SettledClick, decide
+from webapp.alerts.decide import decide
 from webapp.alerts.models import AlertDelivery
 from webapp.db import get_db
 from webapp.models import Application, LinkClick
+from webapp.stats.verdicts import Settled
 
 CHROME = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
           "Chrome/131.0.0.0 Safari/537.36")
@@ -33,17 +34,17 @@ def click(app, tracking_id: str, clicked_at: datetime, user_agent: str = CHROME)
         return connection.execute(insert(LinkClick).values(
             tracking_id=tracking_id, clicked_at=clicked_at, received_at=clicked_at,
             ip_address="198.51.100.7", user_agent=user_agent, click_source="linkedin",
-            is_bot=False)).inserted_primary_key[0]
+            kind="person", reason="browser")).inserted_primary_key[0]
 
 
-def settle(app, *settled: SettledClick) -> int:
+def settle(app, *settled: Settled) -> int:
     """decide() in its own write transaction, as the fold's; the number of rows queued."""
     with app.app_context(), get_db().write_transaction() as connection:
         return decide(connection, settled)
 
 
 def settled(click_id, tracking_id, application_id, clicked_at, kind="person", **more):
-    return SettledClick(click_id=click_id, tracking_id=tracking_id, clicked_at=clicked_at,
+    return Settled(click_id=click_id, tracking_id=tracking_id, clicked_at=clicked_at,
                         application_id=application_id, kind=kind, **more)
 
 

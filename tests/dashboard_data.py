@@ -29,7 +29,7 @@ def add_application(app, company: str, title: str, links: dict[str, str]) -> int
 
 def add_clicks(app, *clicks: dict) -> None:
     """Clicks given as dicts with at least tracking_id and clicked_at (received_at, unless
-    given, is clicked_at: long settled, so the dashboard folds them)."""
+    given, is clicked_at: long due, so the settler settles them and the fold folds them)."""
     rows = []
     for click in clicks:
         moment: datetime = click["clicked_at"]
@@ -40,7 +40,8 @@ def add_clicks(app, *clicks: dict) -> None:
             "user_agent": click.get("user_agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"),
             "click_source": click.get("click_source"), "referrer_url": click.get("referrer_url"),
             "session_id": None, "metadata": None, "event_id": None, "dedup_key": None,
-            "is_bot": click.get("is_bot", False), "api_key_id": None,
+            "kind": click.get("kind", "person"), "reason": click.get("reason"),
+            "rules_version": click.get("rules_version"), "api_key_id": None,
         })
     with app.app_context(), get_db().write_transaction() as connection:
         connection.execute(insert(LinkClick.__table__), rows)

@@ -51,12 +51,12 @@ def test_every_view_needs_login(client, user, path):
 
 def test_page_has_filters_and_lazy_regions(client, auth):
     auth.login()
-    page = client.get("/?range=7d&source=linkedin&bots=1").get_data(as_text=True)
+    page = client.get("/?range=7d&source=linkedin&who=bot").get_data(as_text=True)
     for name, label in (("range", "Range"), ("from", "From"), ("to", "To"),
-                        ("source", "Source"), ("application", "Application")):
+                        ("source", "Source"), ("application", "Application"), ("who", "Who")):
         assert f'<label for="filter-{name}">{label}</label>' in page
         assert re.search(rf'<(select|input)[^>]*id="filter-{name}"', page), name
-    assert re.search(r'<input[^>]*name="bots"[^>]*checked[^>]*>\s*Include bots', page)
+    assert re.search(r'<option value="bot" selected>Bots</option>', page)
     for region in REGIONS:
         assert re.search(rf'hx-get="{region}\?[^"]*range=7d', page), region
     assert 'hx-trigger="load"' in page
@@ -78,7 +78,7 @@ def test_each_region_renders_and_refreshes_itself_keeping_filters(client, auth, 
     response = client.get(f"{region}?range=7d&source=linkedin")
     assert response.status_code == 200
     body = response.get_data(as_text=True)
-    assert 'hx-trigger="every 30s"' in body
+    assert 'hx-trigger="every 30s' in body
     assert re.search(rf'hx-get="{region}\?[^"]*source=linkedin', body)
 
 
@@ -86,7 +86,11 @@ def test_cards_count_the_clicks(client, auth, clicked):
     auth.login()
     body = client.get("/partials/cards").get_data(as_text=True)
     values = re.findall(r'class="stat-value[^"]*">([^<]+)<', body)
-    assert values[:4] == ["3", "2", "1", "1"]
+    assert values[:4] == ["2", "2", "1", "0"]  # the click without a user agent is a bot
+    assert '<small class="left-out"' in body and "+ 1 bot<" in body
+    everyone = client.get("/partials/cards?who=everyone").get_data(as_text=True)
+    assert re.findall(r'class="stat-value[^"]*">([^<]+)<', everyone)[:4] == ["3", "2", "1", "1"]
+    assert "left-out" not in everyone
 
 
 def test_charts_carry_their_figure_as_escaped_data(client, auth, clicked):
@@ -99,10 +103,12 @@ def test_charts_carry_their_figure_as_escaped_data(client, auth, clicked):
 
 def test_xss_user_agent_is_shown_as_text(client, auth, clicked):
     auth.login()
-    body = client.get("/partials/clicks").get_data(as_text=True)
+    body = client.get("/partials/clicks?who=everyone").get_data(as_text=True)
     assert XSS not in body
     assert "&lt;img src=x onerror=alert(1)&gt;" in body
     assert "Acme - Engineer" in body and "ghost-id" in body
+    assert '<span class="badge badge-kind badge-bot">bot</span>' in body
+    assert '<small class="reason">no user agent</small>' in body
 
 
 def test_empty_dashboard_tells_the_next_step(client, auth):
@@ -146,8 +152,13 @@ def test_csv_export_is_filtered_and_guards_against_formulas(client, auth, clicke
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert [row["tracking_id"] for row in rows] == ["acme-li"]
     assert rows[0]["user_agent"] == XSS and rows[0]["company"] == "Acme"
-    everything = list(csv.DictReader(io.StringIO(client.get("/export.csv").get_data(as_text=True))))
+    people = list(csv.DictReader(io.StringIO(client.get("/export.csv").get_data(as_text=True))))
+    assert [row["kind"] for row in people] == ["person", "person"]
+    everything = list(csv.DictReader(io.StringIO(
+        client.get("/export.csv?who=everyone").get_data(as_text=True))))
     assert len(everything) == 3
+    assert {(row["kind"], row["reason"]) for row in everything if row["tracking_id"] == "ghost-id"
+            } == {("bot", "no user agent")}
     formulas = [row["user_agent"] for row in everything if "HYPERLINK" in row["user_agent"]]
     assert formulas == ["'=HYPERLINK(\"http://evil\")"]
 
@@ -167,7 +178,7 @@ def test_unmatched_registration_attributes_earlier_clicks(app, client, auth, cli
     assert link.source == "email"
     after = client.get("/unmatched").get_data(as_text=True)
     assert "Registered ghost-id" in after and "<code>ghost-id</code>" not in after
-    body = client.get("/partials/clicks?source=email").get_data(as_text=True)
+    body = client.get("/partials/clicks?source=email&who=everyone").get_data(as_text=True)
     assert "Acme - Engineer" in body and "Unmatched" not in body
 
 

@@ -1,4 +1,5 @@
-"""demo-data fills a realistic job search: applications, links, clicks, bots, unmatched ids."""
+"""demo-data fills a realistic job search: applications, links, clicks of every kind settled by
+the classifier, unmatched ids."""
 
 from sqlalchemy import func, select
 
@@ -12,16 +13,27 @@ def count(app, statement) -> int:
         return connection.scalar(statement)
 
 
+def count_rows(app, statement) -> list:
+    with app.app_context(), get_db().engine.connect() as connection:
+        return connection.execute(statement).all()
+
+
 def test_demo_data_fills_the_database(app, runner):
     result = runner.invoke(args=["demo-data", "--clicks", "3000", "--days", "60", "--seed", "7"])
     assert result.exit_code == 0, result.output
     assert "Added 3000 demo clicks over 60 days" in result.output
-    assert "rollups folded in" in result.output
+    assert "kinds settled and rollups folded in" in result.output
     assert count(app, select(func.count()).select_from(LinkClick)) == 3000
     assert count(app, select(func.count()).select_from(Application)) >= 3
     assert count(app, select(func.count()).select_from(TrackingLink)) >= 6
-    bots = count(app, select(func.count()).where(LinkClick.is_bot.is_(True)))
-    assert 0 < bots < 600
+    kinds = dict(count_rows(app, select(LinkClick.kind, func.count()).group_by(LinkClick.kind)))
+    assert 0 < kinds["bot"] < 600 and kinds["preview"] > 0 and kinds["scanner"] > 0
+    assert kinds["person"] > 2000
+    assert count(app, select(func.count()).where(LinkClick.rules_version.is_(None))) == 0
+    scans = count_rows(app, select(LinkClick.reason, LinkClick.network)
+                       .where(LinkClick.kind == "scanner"))
+    assert any("mail security scan" in reason and network == "Microsoft"
+               for reason, network in scans), scans[:5]
     unmatched = count(app, select(func.count()).where(
         LinkClick.tracking_id.not_in(select(TrackingLink.tracking_id))))
     assert 0 < unmatched < 300

@@ -15,9 +15,9 @@ def parse(**args) -> Filters:
     return Filters.from_args(MultiDict(args))
 
 
-def test_defaults_are_last_30_days_without_bots():
+def test_defaults_are_last_30_days_of_people():
     filters = parse()
-    assert filters == Filters(range="30d", include_bots=False, page=1)
+    assert filters == Filters(range="30d", who="person", page=1)
     assert filters.params() == {}
     assert filters.is_default
 
@@ -35,7 +35,7 @@ def test_presets_round_trip(preset):
         {"range": "1y"}, {"range": ""}, {"page": "0"}, {"page": "-3"}, {"page": "x"},
         {"page": "999999999"}, {"application": "abc"}, {"application": "0"},
         {"application": "99999999999999"}, {"from": "2025-13-01"}, {"to": "yesterday"},
-        {"bots": "maybe"}, {"source": "   "},
+        {"who": "robots"}, {"source": "   "},
     ],
 )
 def test_invalid_values_fall_back_to_defaults(args):
@@ -44,9 +44,9 @@ def test_invalid_values_fall_back_to_defaults(args):
 
 def test_every_value_round_trips_through_the_query_string():
     filters = parse(range="custom", **{"from": "2025-03-01", "to": "2025-03-31"},
-                    source=" LinkedIn ", application="7", bots="1", page="3")
+                    source=" LinkedIn ", application="7", who="Everyone ", page="3")
     assert filters == Filters(range="custom", start=date(2025, 3, 1), end=date(2025, 3, 31),
-                              source="linkedin", application_id=7, include_bots=True, page=3)
+                              source="linkedin", application_id=7, who="everyone", page=3)
     again = Filters.from_args(MultiDict(filters.params()))
     assert again == filters
     assert filters.params()["page"] == "3"

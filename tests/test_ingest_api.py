@@ -15,6 +15,7 @@ from sqlalchemy import text
 from tests.ingest_helpers import GUIDE_EVENT, click_count, post_batch, stored_clicks
 from webapp.accounts import apikeys
 from webapp.db import get_db
+from webapp.kinds import AgentVerdict
 from webapp.models import ApiKey, Job, TrackingLink
 from webapp.timeutil import utcnow
 
@@ -239,7 +240,11 @@ def test_stored_values(app, client, api_key):
     assert first.event_metadata == {"campaign": "fall"}
     assert (first.referrer_url, first.session_id, first.event_id) == (
         "https://steve-glen.com/", "s-1", "evt-1")
-    assert first.is_bot is True and second.is_bot is False
+    # The agent's provisional verdict (no Matomo catalogue at ingest); the settler's
+    # verdict follows (test_settle).
+    assert (first.kind, first.reason, first.rules_version) == (
+        "bot", "automated client (Googlebot)", None)
+    assert (second.kind, second.rules_version) == ("person", None)
     assert first.api_key_id is not None
     assert second.clicked_at == second.received_at  # absent clicked_at: the receive time
     assert abs((utcnow() - second.received_at).total_seconds()) < 60
@@ -488,10 +493,10 @@ class TestUserAgentAnalysis:
 
         def watched_verdict(agent):
             taken_inside.append(bool(open_now))
-            return False
+            return AgentVerdict(None, "browser")
 
         monkeypatch.setattr(db, "write_transaction", watched_write_transaction)
-        monkeypatch.setattr(store, "verdict_of", watched_verdict)
+        monkeypatch.setattr(store, "ingest_verdict", watched_verdict)
         events = [{"tracking_id": f"t-{n}", "user_agent": f"agent {n}"} for n in range(3)]
         assert post_batch(client, api_key, events).status_code == 200
         assert taken_inside == [False, False, False]

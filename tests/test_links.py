@@ -127,5 +127,5 @@ def test_a_link_with_spaced_source_counts_its_own_clicks(app, client, applicatio
     assert post_batch(client, api_key, events).status_code == 200
     (click,) = stored_clicks(app)
     assert click.click_source == link.source == "job  board"
-    page = client.get(f"/partials/clicks?range=all&source={click.click_source}")
+    page = client.get(f"/partials/clicks?range=all&who=everyone&source={click.click_source}")
     assert page.get_data(as_text=True).count("192.0.2.7") == 1

@@ -10,7 +10,7 @@ from webapp.applications import links
 from webapp.db import get_db
 from webapp.stats import listings, queries
 from webapp.stats.filters import Filters
-from webapp.stats.fold import fold
+from webapp.stats.settle import settle_and_fold
 
 NOW = datetime(2025, 6, 15, 12, 0)
 UTC = ZoneInfo("UTC")
@@ -47,7 +47,7 @@ def job_search(app):
         click("globex-li", ago(days=60), "linkedin", "192.0.2.3"),
         click("stray", ago(days=1, hours=1), "email", "192.0.2.4"),
         click("acme-li", ago(days=200), None, "192.0.2.5"),
-        click("acme-li", ago(hours=1), "linkedin", "192.0.2.9", is_bot=True,
+        click("acme-li", ago(hours=1), "linkedin", "192.0.2.9", kind="bot",
               user_agent="Googlebot/2.1"),
     )
     return {"acme": acme, "globex": globex}
@@ -69,12 +69,14 @@ def test_summary_cards(app, job_search):
     assert summary.last_click == NOW - timedelta(hours=2)
 
 
-def test_bots_are_left_out_unless_asked_for(app, job_search):
-    with_bots = run(app, queries.summary, Filters(range="all", include_bots=True))
+def test_only_people_count_unless_the_filter_asks_for_others(app, job_search):
+    with_bots = run(app, queries.summary, Filters(range="all", who="everyone"))
     assert (with_bots.clicks, with_bots.visitors) == (8, 6)
     assert with_bots.last_click == NOW - timedelta(hours=1)
     rows, _older = run(app, listings.click_page, Filters(range="all"))
-    assert not any(row.is_bot for row in rows)
+    assert {row.kind for row in rows} == {"person"}
+    assert with_bots.left_out == {} and run(app, queries.summary,
+                                           Filters(range="all")).left_out == {"bot": 1}
 
 
 def test_source_filter(app, job_search):
@@ -181,7 +183,7 @@ def test_late_attribution_of_unmatched_clicks(app, job_search):
 def test_unmatched_lists_counts_first_and_last_seen_bots_included(app):
     add_clicks(app,
                {"tracking_id": "ghost", "clicked_at": datetime(2025, 1, 1, 9)},
-               {"tracking_id": "ghost", "clicked_at": datetime(2025, 1, 3, 9), "is_bot": True},
+               {"tracking_id": "ghost", "clicked_at": datetime(2025, 1, 3, 9), "kind": "bot", "user_agent": "Googlebot/2.1"},
                {"tracking_id": "other", "clicked_at": datetime(2025, 1, 2, 9)})
     rows = run(app, lambda connection, scope: listings.unmatched(connection))
     assert [(row.tracking_id, row.clicks, row.first_seen, row.last_seen) for row in rows] == [
@@ -235,7 +237,7 @@ def visitors(app, filters, zone=UTC):
 
 def fold_now(app):
     with app.app_context():
-        fold(get_db())
+        settle_and_fold(get_db())
 
 
 def test_visitors_are_exact_before_during_and_after_folding(app):
@@ -260,9 +262,9 @@ def test_visitors_are_exact_before_during_and_after_folding(app):
         fold_now(app)
     add_clicks(app, {"tracking_id": "t", "clicked_at": day(12, 10), "ip_address": "192.0.2.9"},
                {"tracking_id": "t", "clicked_at": day(12, 11), "ip_address": "192.0.2.1",
-                "is_bot": True})
+                "kind": "bot", "user_agent": "Googlebot/2.1"})
     assert visitors(app, Filters(range="all")) == 5  # the newest click is counted unfolded
-    assert visitors(app, Filters(range="all", include_bots=True)) == 5
+    assert visitors(app, Filters(range="all", who="everyone")) == 5
     fold_now(app)
     assert visitors(app, Filters(range="all")) == 5
     twelfth = Filters(range="custom", start=date(2025, 6, 12), end=date(2025, 6, 12))
@@ -275,4 +277,4 @@ def test_visitors_with_filters_and_rolling_windows(app, job_search):
     assert visitors(app, Filters(range="7d")) == 3
     assert visitors(app, Filters(range="all", source="linkedin")) == 2
     assert visitors(app, Filters(range="all", application_id=job_search["acme"])) == 3
-    assert visitors(app, Filters(range="all", include_bots=True)) == 6
+    assert visitors(app, Filters(range="all", who="everyone")) == 6

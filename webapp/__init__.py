@@ -20,7 +20,7 @@ def create_app(test_config: dict | None = None):
     from flask import Flask
 
     from ingest import api as ingest_api
-    from webapp import cli, config, db, error_pages, formatting, guards, security
+    from webapp import background, cli, config, db, error_pages, formatting, guards, security
     from webapp.accounts import auth, settings
     from webapp.alerts import views as alerts
     from webapp.applications import views as applications
@@ -57,4 +57,5 @@ def create_app(test_config: dict | None = None):
                       settings.bp, alerts.bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)
+    background.connect_alerts()  # wherever clicks are settled, alerts are decided
     return app

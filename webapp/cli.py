@@ -156,7 +156,8 @@ def demo_data_command(clicks, days, seed):
     started = time.perf_counter()
     folded = fill(database, clicks, days, seed)
     click.echo(f"Added {clicks} demo clicks over {days} days "
-               f"in {time.perf_counter() - started:.1f} s (rollups folded in {folded:.1f} s).")
+               f"in {time.perf_counter() - started:.1f} s (kinds settled and rollups folded in "
+               f"{folded:.1f} s).")
 
 
 @click.command("bench-dashboard")
@@ -171,10 +172,76 @@ def bench_dashboard_command(url, email, password, runs):
     run(url, email, password, runs, click.echo)
 
 
+@click.command("settle")
+@click.option("--loop", is_flag=True, help="Keep settling every few seconds until stopped "
+              "(run it beside the web workers).")
+@with_appcontext
+def settle_command(loop):
+    """Settle the kinds of clicks that are due, then fold them into the rollups."""
+    import signal
+    import threading
+
+    from flask import current_app
+
+    from webapp.stats.settle import run_settler, settle_and_fold
+
+    database = get_db()
+    migrate.upgrade(database.engine)
+    if not loop:
+        settle_and_fold(database, wait=True)
+        click.echo("Settled every click that was due.")
+        return
+    stop = threading.Event()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: stop.set())
+    click.echo("Settling every few seconds; stop with Ctrl-C.")
+    run_settler(current_app._get_current_object(), stop)
+
+
+@click.command("export")
+@click.option("--format", "form", type=click.Choice(["csv", "jsonl"]), default="csv",
+              show_default=True)
+@click.option("--since", help="Only clicks at or after this ISO 8601 date or time (UTC).")
+@click.option("--until", help="Only clicks before this ISO 8601 date or time (UTC).")
+@with_appcontext
+def export_command(form, since, until):
+    """Write every click (all kinds, matched or not) to standard output, oldest first."""
+    from webapp.tools.export_clicks import export, parse_moment
+
+    try:
+        bounds = parse_moment(since), parse_moment(until)
+    except ValueError as problem:
+        raise click.BadParameter(str(problem)) from problem
+    database = get_db()
+    migrate.upgrade(database.engine)
+    export(database, sys.stdout, form, *bounds)
+
+
+@click.command("reclassify")
+@click.option("--since", help="Only clicks at or after this ISO 8601 date (UTC).")
+@with_appcontext
+def reclassify_command(since):
+    """Judge clicks again with the current rules, and recount the rollups (after an upgrade
+    that changed the rules)."""
+    from webapp.stats.settle import reclassify
+    from webapp.tools.export_clicks import parse_moment
+
+    try:
+        start = parse_moment(since)
+    except ValueError as problem:
+        raise click.BadParameter(str(problem)) from problem
+    database = get_db()
+    migrate.upgrade(database.engine)
+    started = time.perf_counter()
+    changed = reclassify(database, start)
+    click.echo(f"Reclassified: {changed} clicks changed in {time.perf_counter() - started:.1f} s.")
+
+
 def init_app(app) -> None:
     for command in (
         serve_command, migrate_command, api_keys_group, create_user_command, bench_command,
-        bench_suite_command, demo_data_command, bench_dashboard_command,
+        bench_suite_command, demo_data_command, bench_dashboard_command, settle_command,
+        export_command, reclassify_command,
     ):
         app.cli.add_command(command)
     alerts_cli.init_app(app)

@@ -5,7 +5,6 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
-    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -120,11 +119,11 @@ class LinkClick(Base):
         Index("uq_link_clicks_event_id", "event_id", unique=True,
               sqlite_where=text("event_id IS NOT NULL"),
               postgresql_where=text("event_id IS NOT NULL")),
-        # The dashboard's covering index (migration 0002), led by is_bot, which every
-        # dashboard query fixes. It grows at a few insertion points (one per source), so it
-        # costs ingest little; per-link counts come from link_days instead.
-        Index("ix_link_clicks_bot_source_clicked_at",
-              "is_bot", "click_source", "clicked_at", "tracking_id", "ip_address"),
+        # The dashboard's covering index (migration 0003), led by kind, which every
+        # dashboard query fixes. It grows at a few insertion points (one per kind and
+        # source), so it costs ingest little; per-link counts come from link_days instead.
+        Index("ix_link_clicks_kind_source_clicked_at",
+              "kind", "click_source", "clicked_at", "tracking_id", "ip_address"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -142,7 +141,14 @@ class LinkClick(Base):
     # 64-bit hash of tracking_id, ip, agent and source for clicks that came without event_id
     # but with their own clicked_at; NULL (never equal) otherwise.
     dedup_key: Mapped[int | None] = mapped_column(BigInteger)
-    is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who clicked (webapp.kinds.KINDS) and why, in words a person can check. Ingest stores
+    # the agent's verdict; the settler (webapp.stats.settle) the final one, with the rules'
+    # version (NULL: not settled yet) and the address's network owner and country.
+    kind: Mapped[str] = mapped_column(String(10), default="person", server_default="person")
+    reason: Mapped[str | None] = mapped_column(String(300))
+    rules_version: Mapped[int | None] = mapped_column(Integer)
+    network: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(2))
     api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
 
 
@@ -186,7 +192,7 @@ class VisitorDay(Base):
 
     __tablename__ = "visitor_days"
 
-    is_bot: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
     ip_address: Mapped[str] = mapped_column(String(45), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
 
@@ -197,7 +203,7 @@ class LinkDay(Base):
 
     __tablename__ = "link_days"
 
-    is_bot: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
     tracking_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     # '' stands for "no source": primary keys cannot hold NULL on PostgreSQL.
     click_source: Mapped[str] = mapped_column(String(50), primary_key=True)
@@ -207,8 +213,23 @@ class LinkDay(Base):
     last_click: Mapped[datetime] = mapped_column(DateTime)
 
 
+class YourDevice(Base):
+    """An address and browser the job seeker marked as their own ("This was me"): its clicks
+    are settled as `you`, never counted as a person."""
+
+    __tablename__ = "your_devices"
+    __table_args__ = (UniqueConstraint("ip_address", "user_agent",
+                                       name="uq_your_devices_ip_address_user_agent"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class ReadMark(Base):
-    """How far a read-side table has folded link_clicks, by click id."""
+    """How far a read-side table has folded link_clicks (or the settler settled them), by
+    click id; also the settler's lease (webapp.stats.lease)."""
 
     __tablename__ = "read_marks"
 

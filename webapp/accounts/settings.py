@@ -9,8 +9,9 @@ from flask_login import current_user, login_required
 
 from webapp.accounts import apikeys
 from webapp.applications import links
-from webapp.db import get_session
+from webapp.db import get_db, get_session
 from webapp.models import ApiKey, User
+from webapp.stats import devices
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
@@ -33,9 +34,12 @@ def time_zones() -> tuple[str, ...]:
 
 
 def _render_index(new_key=None, key_name="", key_error=None, zone_error=None, status=200):
+    with get_db().read() as connection:
+        your_devices = devices.list_devices(connection)
     return render_template(
         "settings/index.html", time_zones=time_zones(), keys=apikeys.list_keys(get_session()),
         new_key=new_key, key_name=key_name, key_error=key_error, zone_error=zone_error,
+        your_devices=your_devices,
     ), status
 
 
@@ -83,6 +87,16 @@ def revoke_key(key_id: int):
     session.commit()
     flash(f"Revoked the key {key.name}.", "success")
     return redirect(url_for("settings.index"), 303)
+
+
+@bp.post("/devices/<int:device_id>/forget")
+def forget_device(device_id: int):
+    """The device is not yours: its clicks are judged by the rules again."""
+    get_session().commit()  # the sign-in's write transaction would hold SQLite's write lock
+    if not devices.forget_device(get_db(), device_id):
+        abort(404)
+    flash("Removed the device: its clicks are judged by the rules again.", "success")
+    return redirect(url_for("settings.index", _anchor="your-devices"), 303)
 
 
 def sample_batch(tracking_ids: list[tuple[str, str]]) -> str:

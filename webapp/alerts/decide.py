@@ -11,6 +11,7 @@ from sqlalchemy import Connection, func, select
 from webapp.alerts.models import AlertChannel, AlertDelivery, AlertSettledClick
 from webapp.db import dialect_insert
 from webapp.models import Application, Job, LinkClick, TrackingLink
+from webapp.stats.verdicts import Settled
 from webapp.timeutil import utcnow
 from webapp.useragents import describe
 
@@ -24,27 +25,13 @@ CHUNK = 500
 
 
 @dataclass(frozen=True)
-class SettledClick:
-    """A click whose kind the fold has just settled (or re-settled)."""
-
-    click_id: int
-    tracking_id: str
-    clicked_at: datetime  # naive UTC, as stored
-    application_id: int | None  # None: the tracking id matches no application's link
-    kind: str  # person, preview, scanner, bot or you
-    reason: str = ""
-    network: str | None = None
-    country: str | None = None
-
-
-@dataclass(frozen=True)
 class Event:
     what: str  # first_person, came_back or person_click
     key: str
-    click: SettledClick
+    click: Settled
 
 
-def decide(connection: Connection, settled: Iterable[SettledClick]) -> int:
+def decide(connection: Connection, settled: Iterable[Settled]) -> int:
     """Record every settled click's kind and queue the alerts its people call for, one row
     per channel and event (a re-settle queues nothing twice); the number queued."""
     matched = [click for click in settled if click.application_id is not None]
@@ -110,7 +97,7 @@ def _kinds_before(connection: Connection, ids: list[int]) -> dict[int, str]:
     return found
 
 
-def _record(connection: Connection, matched: list[SettledClick]) -> None:
+def _record(connection: Connection, matched: list[Settled]) -> None:
     statement = dialect_insert(connection, settled_table)
     statement = statement.on_conflict_do_update(
         index_elements=["click_id"],
@@ -123,7 +110,7 @@ def _record(connection: Connection, matched: list[SettledClick]) -> None:
          "clicked_at": c.clicked_at, "kind": c.kind} for c in matched])
 
 
-def _events(connection: Connection, newly: list[SettledClick]) -> list[list[Event]]:
+def _events(connection: Connection, newly: list[Settled]) -> list[list[Event]]:
     """Per new person click, the events it triggers, most telling first (a channel gets one
     message per click: the first event it listens to)."""
     new_ids = {click.click_id for click in newly}
@@ -153,7 +140,7 @@ def _had_person(connection: Connection, application_id: int, new_ids: set[int]) 
                for click_id in connection.scalars(others.limit(len(new_ids) + 1)))
 
 
-def _previous_person(connection: Connection, click: SettledClick) -> datetime | None:
+def _previous_person(connection: Connection, click: Settled) -> datetime | None:
     s = settled_table.c
     return connection.scalar(
         select(func.max(s.clicked_at)).where(
@@ -161,7 +148,7 @@ def _previous_person(connection: Connection, click: SettledClick) -> datetime | 
             s.clicked_at <= click.clicked_at, s.click_id != click.click_id))
 
 
-def _payloads(connection: Connection, newly: list[SettledClick]) -> dict[int, dict]:
+def _payloads(connection: Connection, newly: list[Settled]) -> dict[int, dict]:
     """What a message says about each click, fixed when decided, so retries say the same."""
     ids = [click.click_id for click in newly]
     details = {row.id: row for row in connection.execute(

@@ -10,8 +10,12 @@ from webapp.formatting import user_zone
 from webapp.stats.filters import Filters
 from webapp.stats.fold import fold
 from webapp.stats.scope import Scope
+from webapp.stats.settle import settle
 from webapp.timeutil import utcnow
 
+# A dashboard read settles at most this many new clicks itself; a backlog is the settler
+# loop's work (webapp.stats.settle), which keeps figures fresh whether or not anyone looks.
+READ_SETTLES = 2000
 # Two index scans at once halve the cards' wait on a large database (SQLite and the
 # database driver release the GIL while they work).
 _readers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="dashboard-read")
@@ -39,8 +43,9 @@ def read_apart(query, scope: Scope):
 
 @contextmanager
 def settled_reading():
-    """A read connection after folding settled clicks into the rollups: the read side's one
-    write, here and nowhere else, so pages that lean on rollups read them fresh."""
+    """A read connection after settling what is due (when no settler loop got to it) and
+    folding settled clicks into the rollups, so pages that lean on rollups read them fresh."""
+    settle(get_db(), READ_SETTLES)
     fold(get_db())
     with get_db().read() as connection:
         yield connection

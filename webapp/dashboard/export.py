@@ -10,13 +10,14 @@ from webapp.dashboard.context import current_scope
 from webapp.db import get_db
 from webapp.formatting import localtime
 from webapp.stats import listings
+from webapp.stats.settle import settle_and_fold
 from webapp.timeutil import utcnow
 
 bp = Blueprint("export", __name__)
 
 HEADER = (
     "clicked_at_local", "clicked_at_utc", "tracking_id", "company", "title", "source",
-    "ip_address", "user_agent", "referrer_url", "is_bot",
+    "ip_address", "user_agent", "referrer_url", "kind", "reason", "network", "country",
 )
 # A cell starting with one of these is a formula to a spreadsheet program.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -37,7 +38,7 @@ def _lines(rows):
             localtime(row.clicked_at, "%Y-%m-%d %H:%M:%S"),
             row.clicked_at.strftime("%Y-%m-%d %H:%M:%S"), row.tracking_id, row.company,
             row.title, row.click_source, row.ip_address, row.user_agent, row.referrer_url,
-            "yes" if row.is_bot else "no",
+            row.kind, row.reason, row.network, row.country,
         )])
         if buffer.tell() > 64 * 1024:
             yield buffer.getvalue()
@@ -49,8 +50,9 @@ def _lines(rows):
 @bp.get("/export.csv")
 @login_required
 def clicks_csv():
-    """The clicks the current filters show, every page of them, as CSV."""
+    """The clicks the current filters show, every page of them, as CSV, with final kinds."""
     scope = current_scope(page=1)
+    settle_and_fold(get_db(), wait=True)
 
     @stream_with_context
     def generate():

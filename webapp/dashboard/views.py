@@ -1,14 +1,15 @@
 """The dashboard: a page whose regions load lazily, one endpoint per region, filters in the URL."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request
 from flask_login import login_required
 
 from webapp import charts
+from webapp.dashboard import kind_words
 from webapp.dashboard.context import current_scope, read_apart, settled_reading
-from webapp.db import get_db
+from webapp.db import get_db, get_session
 from webapp.formatting import filtered_url
-from webapp.stats import listings, queries, visitors
-from webapp.stats.filters import CUSTOM, PRESET_LABELS, Filters
+from webapp.stats import devices, listings, queries, visitors
+from webapp.stats.filters import CUSTOM, PRESET_LABELS, WHO_LABELS, Filters
 from webapp.timeutil import utcnow
 from webapp.useragents import describe
 
@@ -36,7 +37,7 @@ def index():
         sources.append(filters.source)
     return render_template(
         "dashboard/index.html", filters=filters, presets=PRESET_LABELS, custom=CUSTOM,
-        applications=options, sources=sources,
+        applications=options, sources=sources, who_labels=WHO_LABELS,
     )
 
 
@@ -49,7 +50,8 @@ def cards():
         summary = queries.summary(connection, scope, counted.result)
         has_applications = bool(summary.clicks) or bool(listings.application_options(connection))
     return render_template("dashboard/_cards.html", summary=summary, filters=scope.filters,
-                  has_applications=has_applications)
+                  has_applications=has_applications,
+                  left_out=kind_words.left_out(summary.left_out))
 
 
 def _chart(endpoint: str, figure_json: str | None, filters: Filters, label: str):
@@ -95,5 +97,29 @@ def clicks():
     with get_db().read() as connection:
         rows, has_older = listings.click_page(connection, scope)
     return render_template("dashboard/_clicks.html", rows=rows, has_older=has_older,
-                  filters=scope.filters, describe=describe,
+                  filters=scope.filters, describe=describe, badges=kind_words.BADGES,
                   embedded=request.args.get("embedded") == "1")
+
+
+@bp.post("/clicks/<int:click_id>/me")
+def this_was_me(click_id: int):
+    """Mark the click's device (address and browser) as yours: its clicks become `you`. htmx
+    gets the click list back and tells the other regions to refresh."""
+    get_session().commit()  # the sign-in's write transaction would hold SQLite's write lock
+    if not devices.mark_click_as_you(get_db(), click_id):
+        abort(404)
+    if not request.htmx:
+        return redirect(filtered_url("dashboard.index", Filters.from_args(request.args)), 303)
+    return clicks(), {"HX-Trigger": "kinds-changed"}
+
+
+@bp.get("/partials/first-look")
+def first_look():
+    """An application's first look by a person, and the previews and scans before it."""
+    scope = current_scope(range="all", start=None, end=None, source=None)
+    if not scope.filters.application_id:
+        abort(404)
+    with settled_reading() as connection:
+        found = listings.first_look(connection, scope)
+    return render_template("dashboard/_first_look.html", found=found, filters=scope.filters,
+                           badges=kind_words.BADGES)

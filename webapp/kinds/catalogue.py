@@ -2,9 +2,9 @@
 Matomo's Device Detector (bot names with categories) and Crawler-Detect (a broader net of
 crawler, script and tool patterns, without categories)."""
 
-from crawlerdetect import CrawlerDetect
 from device_detector.parser import Bot
 
+from webapp.kinds.crawlers import crawler_match
 from webapp.kinds.kinds import BOT, PREVIEW, SCANNER
 
 # Matomo's bot categories (regexes/bots.yml), in the words a job seeker reads.
@@ -36,15 +36,15 @@ _PREVIEW_NAMES = {
     "Microsoft Preview", "Skype URI Preview", "Discord Bot", "Steam Chat URL Lookup",
 }
 
-_crawlers = CrawlerDetect()
-# Crawler-Detect's one big pattern costs time that grows faster than the length (about 20 ms
-# for 500 characters of "x-x-..."); its names sit near the start of real agents: its own
-# fixtures lose 7 of 3,720 crawlers when it reads only the first 160 characters (2.6 ms worst).
-CRAWLER_DETECT_CHARS = 160
+def crawler_verdict(agent: str) -> tuple[str, str] | None:
+    """(kind, reason) from Crawler-Detect alone: cheap (RE2, linear in the agent's length)
+    and small, so the ingest door asks it without loading Matomo's catalogue."""
+    name = crawler_match(agent)
+    return (BOT, f"automated client ({name})") if name else None
 
 
 def catalogue_verdict(agent: str) -> tuple[str, str] | None:
-    """(kind, reason) from the catalogues, else None (neither knows the agent as a bot)."""
+    """(kind, reason) from both catalogues, else None (neither knows the agent as a bot)."""
     bot = Bot(agent, None).parse()
     if bot.is_bot():
         name = bot.ua_data.get("name") or "unnamed"
@@ -52,6 +52,4 @@ def catalogue_verdict(agent: str) -> tuple[str, str] | None:
             return PREVIEW, f"link preview ({name})"
         kind, words = _CATEGORIES.get(bot.ua_data.get("category") or "", (BOT, "bot"))
         return kind, f"{words} ({name})"
-    if _crawlers.isCrawler(agent[:CRAWLER_DETECT_CHARS]):
-        return BOT, f"automated client ({_crawlers.getMatches()})"
-    return None
+    return crawler_verdict(agent)

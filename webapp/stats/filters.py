@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from webapp.kinds import BOT, KINDS, PERSON, PREVIEW, SCANNER, YOU
 from webapp.rules import MAX_SOURCE_LENGTH, normalise_source
 
 PRESETS: dict[str, timedelta | None] = {
@@ -22,7 +23,11 @@ PRESET_LABELS = {"24h": "24 hours", "7d": "7 days", "30d": "30 days", "90d": "90
 DEFAULT_RANGE = "30d"
 CUSTOM = "custom"
 MAX_PAGE = 100_000
-TRUE_WORDS = {"1", "on", "true", "yes"}
+EVERYONE = "everyone"
+# The "who" filter: one kind of click, or every kind; people by default.
+WHO_LABELS = {PERSON: "People", PREVIEW: "Link previews", SCANNER: "Scanners", BOT: "Bots",
+              YOU: "You", EVERYONE: "Everyone"}
+DEFAULT_WHO = PERSON
 
 
 # The contract refuses clicks before 2000; a range past 2100 can only be a typo, and its
@@ -64,14 +69,14 @@ def local_midnight_utc(day: date, zone: ZoneInfo) -> datetime:
 
 @dataclass(frozen=True)
 class Filters:
-    """What the dashboard shows; defaults are the last 30 days without bots."""
+    """What the dashboard shows; defaults are the last 30 days of people's clicks."""
 
     range: str = DEFAULT_RANGE
     start: date | None = None
     end: date | None = None
     source: str | None = None
     application_id: int | None = None
-    include_bots: bool = False
+    who: str = DEFAULT_WHO
     page: int = 1
     notice: str | None = field(default=None, compare=False)
 
@@ -98,7 +103,8 @@ class Filters:
             end=end,
             source=_source(args.get("source")),
             application_id=_positive_int(args.get("application"), 2**31 - 1),
-            include_bots=(args.get("bots") or "").strip().lower() in TRUE_WORDS,
+            who=who if (who := (args.get("who") or "").strip().lower()) in WHO_LABELS
+            else DEFAULT_WHO,
             page=_positive_int(args.get("page"), MAX_PAGE) or 1,
             notice=notice,
         )
@@ -111,7 +117,7 @@ class Filters:
             "to": self.end.isoformat() if self.end else None,
             "source": self.source,
             "application": str(self.application_id) if self.application_id else None,
-            "bots": "1" if self.include_bots else None,
+            "who": self.who if self.who != DEFAULT_WHO else None,
             "page": str(self.page) if self.page > 1 else None,
         }
         return {name: value for name, value in pairs.items() if value is not None}
@@ -125,6 +131,11 @@ class Filters:
         if "page" not in changes:
             changes["page"] = 1
         return replace(self, **changes)
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds of click counted."""
+        return KINDS if self.who == EVERYONE else (self.who,)
 
     @property
     def is_default(self) -> bool:

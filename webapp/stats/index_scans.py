@@ -5,19 +5,7 @@ row; instead it jumps from one distinct value to the next (a loose index scan, w
 a recursive CTE that SQLite and PostgreSQL both run) and counts each value's clicks as an
 index range, which costs a fraction per row."""
 
-from sqlalchemy import (
-    Connection,
-    String,
-    column,
-    exists,
-    false,
-    func,
-    literal,
-    null,
-    select,
-    true,
-    values,
-)
+from sqlalchemy import Connection, String, column, exists, func, literal, null, select, values
 
 from webapp.models import LinkClick
 
@@ -25,22 +13,18 @@ clicks = LinkClick.__table__
 CHUNK = 500
 
 
-def bot_flags(include_bots: bool) -> list:
-    return [false(), true()] if include_bots else [false()]
-
-
-def distinct_values(connection: Connection, indexed, include_bots: bool,
+def distinct_values(connection: Connection, indexed, kinds: tuple[str, ...],
                     limit: int | None = None) -> list:
-    """Every value of a column that follows is_bot in an index; None last when NULLs exist.
-    With a limit, the walk stops after limit + 1 values of each flag: senders choose the
+    """Every value of a column that follows kind in an index; None last when NULLs exist.
+    With a limit, the walk stops after limit + 1 values of each kind: senders choose the
     values, so a caller that splits work per value asks for at most a few."""
     found = set()
-    for flag in bot_flags(include_bots):
+    for kind in kinds:
         seed = select(func.min(indexed).label("v"), literal(1).label("n")).where(
-            clicks.c.is_bot == flag)
+            clicks.c.kind == kind)
         walk = seed.cte("walk", recursive=True)
         step = select(
-            select(func.min(indexed)).where(clicks.c.is_bot == flag, indexed > walk.c.v)
+            select(func.min(indexed)).where(clicks.c.kind == kind, indexed > walk.c.v)
             .scalar_subquery(),
             walk.c.n + 1,
         ).where(walk.c.v.is_not(None))
@@ -49,7 +33,7 @@ def distinct_values(connection: Connection, indexed, include_bots: bool,
         walk = walk.union_all(step)
         found.update(connection.scalars(select(walk.c.v).where(walk.c.v.is_not(None))))
         if indexed.nullable and connection.scalar(
-            select(exists().where(clicks.c.is_bot == flag, indexed.is_(None)))
+            select(exists().where(clicks.c.kind == kind, indexed.is_(None)))
         ):
             found.add(None)
     return sorted(found, key=lambda value: (value is None, value or ""))

@@ -4,21 +4,24 @@ as the numbers in webapp.stats.queries, so a list always agrees with its chart."
 
 from collections import namedtuple
 from collections.abc import Iterator
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
-from webapp.stats.filters import Filters
-from webapp.stats.rollups import Totals, link_totals
+from webapp.kinds import PERSON
+from webapp.stats.filters import EVERYONE, Filters
+from webapp.stats.rollups import Totals, kind_totals, link_totals
 from webapp.stats.scope import (
     Scope,
+    application_tracking_ids,
     applications,
     clicks,
     conditions,
     jobs,
     links,
     narrowing,
-    unindexed_bot_condition,
+    unindexed_kind_condition,
 )
 
 UTC = ZoneInfo("UTC")
@@ -31,12 +34,13 @@ def _click_rows(scope: Scope):
     where = conditions(scope)
     if not (scope.filters.source or scope.filters.application_id):
         # Unnarrowed, the newest clicks come straight off the clicked_at index. SQLite
-        # without statistics would rather use an is_bot index and sort every click.
-        where = [unindexed_bot_condition(scope), *narrowing(scope)]
+        # without statistics would rather use the kind-led index and sort every click.
+        where = [unindexed_kind_condition(scope), *narrowing(scope)]
     return (
         select(
             clicks.c.id, clicks.c.clicked_at, clicks.c.tracking_id, clicks.c.click_source,
-            clicks.c.ip_address, clicks.c.user_agent, clicks.c.referrer_url, clicks.c.is_bot,
+            clicks.c.ip_address, clicks.c.user_agent, clicks.c.referrer_url, clicks.c.kind,
+            clicks.c.reason, clicks.c.network, clicks.c.country,
             applications.c.id.label("application_id"), jobs.c.company, jobs.c.title,
             links.c.source.label("link_source"),
         )
@@ -56,6 +60,16 @@ def click_page(connection: Connection, scope: Scope, per_page: int = PER_PAGE):
     return rows[:per_page], len(rows) > per_page
 
 
+def every_click(connection: Connection, since: datetime | None, until: datetime | None,
+                chunk: int = 1000) -> Iterator:
+    """Every click of every kind, matched or not, oldest first, in [since, until) (UTC)."""
+    window = ([clicks.c.clicked_at >= since] if since else []) + (
+        [clicks.c.clicked_at < until] if until else [])
+    query = _click_rows(Scope(Filters(range="all", who=EVERYONE), UTC, None, None))
+    query = query.where(*window).order_by(None).order_by(clicks.c.clicked_at, clicks.c.id)
+    yield from connection.execution_options(stream_results=True, yield_per=chunk).execute(query)
+
+
 def export_rows(connection: Connection, scope: Scope, chunk: int = 1000) -> Iterator:
     """Every filtered click, fetched from a server-side cursor in chunks."""
     result = connection.execution_options(stream_results=True, yield_per=chunk).execute(
@@ -70,7 +84,7 @@ Unmatched = namedtuple("Unmatched", "tracking_id clicks first_seen last_seen")
 def unmatched(connection: Connection) -> list[Unmatched]:
     """Tracking ids no link knows, with their clicks (bots included), first and last seen."""
     known = set(connection.scalars(select(links.c.tracking_id)))
-    everything = Scope(Filters(range="all", include_bots=True), UTC, None, None)
+    everything = Scope(Filters(range="all", who=EVERYONE), UTC, None, None)
     rows = [Unmatched(tracking_id, *totals)
             for tracking_id, totals in link_totals(connection, everything).items()
             if tracking_id not in known]
@@ -121,3 +135,30 @@ def application_header(connection: Connection, application_id: int):
         .where(applications.c.id == application_id)
     ).one_or_none()
 
+
+
+FirstLook = namedtuple("FirstLook", "first_person before")
+BEFORE_FIRST_PERSON = 5
+
+
+def first_look(connection: Connection, scope: Scope) -> FirstLook:
+    """When a person first clicked one of an application's links (the scope names it), and
+    the previews, scans and bots that came before: what the job seeker most wants to know."""
+    everyone = scope.filters.with_changes(who=EVERYONE)
+    per_kind = kind_totals(connection, Scope(everyone, scope.zone, scope.start, scope.end))
+    people = [totals.first for (kind, _id), totals in per_kind.items() if kind == PERSON]
+    first_person = min(people, default=None)
+    earliest = min((totals.first for totals in per_kind.values()), default=None)
+    if earliest is None or (first_person is not None and earliest >= first_person):
+        return FirstLook(first_person, [])
+    before = [clicks.c.clicked_at >= earliest, clicks.c.kind != PERSON,
+              clicks.c.tracking_id.in_(application_tracking_ids(scope.filters.application_id))]
+    if first_person is not None:
+        before.append(clicks.c.clicked_at < first_person)
+    rows = connection.execute(
+        select(clicks.c.clicked_at, clicks.c.kind, clicks.c.reason, clicks.c.network,
+               clicks.c.country, links.c.source)
+        .outerjoin(links, links.c.tracking_id == clicks.c.tracking_id)
+        .where(*before).order_by(clicks.c.clicked_at).limit(BEFORE_FIRST_PERSON)
+    ).all()
+    return FirstLook(first_person, rows)

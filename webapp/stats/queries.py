@@ -12,7 +12,7 @@ webapp.stats.visitors for how they are counted fast. Per-link counts come from d
 (webapp.stats.rollups): no index on link_clicks is led by tracking id."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -28,10 +28,11 @@ from sqlalchemy import (
     values,
 )
 
+from webapp.kinds import KINDS
 from webapp.stats.buckets import buckets, next_bucket
-from webapp.stats.filters import local_midnight_utc
+from webapp.stats.filters import EVERYONE, local_midnight_utc
 from webapp.stats.index_scans import count_each, distinct_values
-from webapp.stats.rollups import SOURCE_SPLIT_LIMIT, link_totals
+from webapp.stats.rollups import SOURCE_SPLIT_LIMIT, by_link, kind_totals, link_totals
 from webapp.stats.scope import (  # noqa: F401  (Scope and conditions are part of this module's API)
     Scope,
     applications,
@@ -66,6 +67,8 @@ class Summary:
     applications: int
     unmatched: int
     last_click: datetime | None
+    # Clicks of the kinds the filters leave out, per kind, in the same window and filters.
+    left_out: dict[str, int] = field(default_factory=dict)
 
 
 def _attribution(connection: Connection) -> dict[str, tuple]:
@@ -83,7 +86,13 @@ def summary(
 ) -> Summary:
     """The cards. visitors, when given, yields the visitor count a caller ran elsewhere at the
     same time: the two are the costliest scans here."""
-    counted = link_totals(connection, scope)
+    wanted = scope.filters.kinds
+    everyone = replace(scope, filters=scope.filters.with_changes(who=EVERYONE))
+    per_kind = kind_totals(connection, everyone)
+    counted = by_link({key: totals for key, totals in per_kind.items() if key[0] in wanted})
+    left_out = {kind: sum(totals.clicks for (each, _id), totals in per_kind.items()
+                          if each == kind)
+                for kind in KINDS if kind not in wanted}
     owners = _attribution(connection)
     visitor_total = visitors() if visitors else visitor_count(connection, scope)
     return Summary(
@@ -94,6 +103,7 @@ def summary(
         unmatched=sum(totals.clicks for tracking_id, totals in counted.items()
                       if tracking_id not in owners),
         last_click=max((totals.last for totals in counted.values()), default=None),
+        left_out={kind: clicks for kind, clicks in left_out.items() if clicks},
     )
 
 
@@ -102,7 +112,7 @@ def sources(connection: Connection, scope: Scope) -> list[str | None]:
     SOURCE_SPLIT_LIMIT: a few index jumps."""
     if scope.filters.source:
         return [scope.filters.source]
-    return distinct_values(connection, clicks.c.click_source, scope.filters.include_bots,
+    return distinct_values(connection, clicks.c.click_source, scope.filters.kinds,
                            limit=SOURCE_SPLIT_LIMIT)
 
 

@@ -4,11 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import false, func, select
+from sqlalchemy import func, select
 
 from webapp.models import Application, Job, LinkClick, TrackingLink
 from webapp.stats.filters import Filters
-from webapp.stats.index_scans import bot_flags
 
 clicks = LinkClick.__table__
 links = TrackingLink.__table__
@@ -40,17 +39,15 @@ def application_tracking_ids(application_id: int):
     )
 
 
-def bot_condition(scope: Scope):
-    """Bots out unless the filters ask for them; an is_bot-led index may serve it."""
-    if scope.filters.include_bots:
-        return clicks.c.is_bot.in_([False, True])
-    return clicks.c.is_bot == false()
+def kind_condition(scope: Scope):
+    """The kinds the filters count (people by default); a kind-led index may serve it."""
+    return clicks.c.kind.in_(scope.filters.kinds)
 
 
-def unindexed_bot_condition(scope: Scope):
-    """The bot test in a form no index serves: for scans that should walk another index
-    (the newest ids, or clicked_at) instead of reading half the table by is_bot."""
-    return func.coalesce(clicks.c.is_bot, false()).in_(bot_flags(scope.filters.include_bots))
+def unindexed_kind_condition(scope: Scope):
+    """The kind test in a form no index serves: for scans that should walk another index
+    (the newest ids, or clicked_at) instead of reading most of the table by kind."""
+    return func.coalesce(clicks.c.kind, "").in_(scope.filters.kinds)
 
 
 def narrowing(scope: Scope, windowed: bool = True, by_application: bool = True) -> list:
@@ -70,4 +67,4 @@ def narrowing(scope: Scope, windowed: bool = True, by_application: bool = True) 
 
 def conditions(scope: Scope, windowed: bool = True, by_application: bool = True) -> list:
     """Every WHERE clause on link_clicks for the filters."""
-    return [bot_condition(scope), *narrowing(scope, windowed, by_application)]
+    return [kind_condition(scope), *narrowing(scope, windowed, by_application)]

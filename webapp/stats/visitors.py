@@ -7,7 +7,6 @@ edge days and of the clicks not folded yet, as webapp.stats.rollups describes.""
 from sqlalchemy import Connection, func, select, union
 
 from webapp.models import LinkClick, VisitorDay
-from webapp.stats.index_scans import bot_flags
 from webapp.stats.rollups import day_range, each_source, has_whole_days, raw_parts, whole_days
 from webapp.stats.scope import Scope, conditions
 
@@ -28,9 +27,9 @@ def visitor_count(connection: Connection, scope: Scope) -> int:
         parts = []
         if has_whole_days(first, end):
             parts += [select(days.c.ip_address)
-                      .where(days.c.is_bot == flag, *day_range(days.c.day, first, end))
+                      .where(days.c.kind == kind, *day_range(days.c.day, first, end))
                       .group_by(days.c.ip_address)
-                      for flag in bot_flags(f.include_bots)]
+                      for kind in f.kinds]
         parts += [select(clicks.c.ip_address).where(*where, clicks.c.ip_address.is_not(None))
                   for where in raw_parts(connection, scope, first, end)]
     if not parts:

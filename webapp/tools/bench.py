@@ -64,10 +64,15 @@ class BenchResult:
         )
 
 
-def make_bodies(total_events: int, batch_size: int, tracking_ids: int, seed: int) -> list[bytes]:
+def make_bodies(total_events: int, batch_size: int, tracking_ids: int, seed: int,
+                new_agents: bool = False) -> list[bytes]:
     """Distinct realistic batches, built before the clock starts so the client stays cheap.
-    Every event has its own clicked_at, so none is a duplicate of another."""
+    Every event has its own clicked_at, so none is a duplicate of another; with new_agents,
+    every event carries a browser build's agent no earlier event had (as real traffic does)."""
+    from webapp.kinds.bench import realistic_agents
+
     rng = random.Random(seed)
+    fresh = realistic_agents(total_events, seed) if new_agents else None
     ids = [f"bench-{seed}-{n:04d}" for n in range(tracking_ids)]
     start = datetime.now(UTC) - timedelta(days=1)
     bodies, made = [], 0
@@ -78,7 +83,7 @@ def make_bodies(total_events: int, batch_size: int, tracking_ids: int, seed: int
                 "tracking_id": rng.choice(ids),
                 "clicked_at": (start + timedelta(microseconds=made + n)).isoformat(),
                 "ip_address": f"203.0.{rng.randrange(256)}.{rng.randrange(1, 255)}",
-                "user_agent": rng.choice(AGENTS),
+                "user_agent": next(fresh) if fresh else rng.choice(AGENTS),
                 "click_source": rng.choice(SOURCES),
             }
             for n in range(size)
@@ -109,10 +114,11 @@ def _sender(url, key: str, bodies: list[bytes], result: BenchResult, lock: threa
 
 
 def run_benchmark(url: str, key: str, total_events: int, batch_size: int, senders: int,
-                  tracking_ids: int = 300, seed: int | None = None) -> BenchResult:
+                  tracking_ids: int = 300, seed: int | None = None,
+                  new_agents: bool = False) -> BenchResult:
     """Post total_events in batches from `senders` concurrent keep-alive connections."""
     seed = int(time.time() * 1000) if seed is None else seed
-    bodies = make_bodies(total_events, batch_size, tracking_ids, seed)
+    bodies = make_bodies(total_events, batch_size, tracking_ids, seed, new_agents)
     result = BenchResult(events=total_events, seconds=0.0)
     lock = threading.Lock()
     threads = [

@@ -17,10 +17,12 @@ from webapp.tools.bench import make_bodies, run_benchmark
 from webapp.tools.liveserver import running_server
 
 SCENARIOS = (
-    # name, events, batch size, senders
-    ("100-event batches, 1 sender", 20_000, 100, 1),
-    ("1000-event batches, 1 sender", 100_000, 1000, 1),
-    ("500-event batches, 4 senders", 400_000, 500, 4),
+    # name, events, batch size, senders, every event a new user agent
+    ("100-event batches, 1 sender", 20_000, 100, 1, False),
+    ("1000-event batches, 1 sender", 100_000, 1000, 1, False),
+    ("500-event batches, 4 senders", 400_000, 500, 4, False),
+    # Each unseen agent pays the classifier's first pass (webapp.kinds.agents): the slow case.
+    ("500-event batches, 4 senders, every event a new agent", 200_000, 500, 4, True),
 )
 
 
@@ -105,7 +107,8 @@ def run_suite(database_url: str | None, workers: int | None, pin_cpu: int | None
                 echo(floor_comparison(url, key, 60, directory))
             return
         with spawned_server(url_of_db, directory, workers, None) as (url, key, pid):
-            for name, events, batch_size, senders in SCENARIOS:
-                result = run_benchmark(url, key, events, batch_size, senders)
+            for name, events, batch_size, senders, new_agents in SCENARIOS:
+                result = run_benchmark(url, key, events, batch_size, senders,
+                                       new_agents=new_agents)
                 echo(f"\n{name}:\n{result.report()}")
             echo(f"\nserver resident size (all processes): {_tree_rss_mb(pid):.0f} MB")

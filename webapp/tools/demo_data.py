@@ -5,11 +5,13 @@ import random
 import secrets
 import time
 from datetime import date, datetime, timedelta
+from itertools import chain
 
 from sqlalchemy import insert
 
+from webapp.kinds import PERSON, agent_verdict
 from webapp.models import Application, Job, LinkClick, TrackingLink
-from webapp.stats.fold import fold
+from webapp.stats.settle import reclassify
 from webapp.timeutil import utcnow
 
 CHUNK = 20_000
@@ -51,10 +53,23 @@ BROWSER_AGENTS = (
 )
 BOT_AGENTS = (
     "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
-    "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
     "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
-    "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+    "curl/8.5.0", "python-requests/2.32.3",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "HeadlessChrome/129.0.0.0 Safari/537.36",
 )
+# Link previews fetched when a link is pasted into a message (their vendors' agents).
+PREVIEW_AGENTS = (
+    "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+    "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+    "WhatsApp/2.23.20.0 A",
+    "Mozilla/5.0 (Windows NT 6.1; WOW64) SkypeUriPreview Preview/0.5",
+)
+# Microsoft Defender Safe Links opens every link of an e-mail from Microsoft's network with a
+# browser's agent within a second or two (addresses in Microsoft's 40.107.0.0/16 and
+# 104.47.0.0/16, as edalzell/laravel-passwordless-login#79 quotes them).
+SCAN_NETWORKS = ("40.107", "104.47")
+SCAN_AGENT = BROWSER_AGENTS[0]
 REFERRERS = (
     "https://www.linkedin.com/", "https://mail.google.com/", "https://outlook.office.com/",
     "https://www.google.com/", None, None,
@@ -72,10 +87,11 @@ def _tracking_id() -> str:
     return secrets.token_urlsafe(9)
 
 
-def _make_applications(connection, rng: random.Random, days: int, today: date) -> dict:
-    """Jobs, applications and their links; returns each link's source by tracking id."""
+def _make_applications(connection, rng: random.Random, days: int, today: date):
+    """Jobs, applications and their links; returns each link's source by tracking id, and
+    each job's tracking ids and the moment it was applied for."""
     count = min(len(COMPANIES), max(3, days // 6))
-    sources = {}
+    sources, links_by_job, sent_on = {}, {}, {}
     for company in rng.sample(COMPANIES, count):
         applied_on = today - timedelta(days=rng.randrange(max(1, days)))
         created = datetime.combine(applied_on, datetime.min.time()) + timedelta(hours=9)
@@ -92,31 +108,32 @@ def _make_applications(connection, rng: random.Random, days: int, today: date) -
                 created_at=created, updated_at=created,
             )
         )
+        sent_on[job_id], links_by_job[job_id] = created, []
         for source in rng.sample(SOURCES[:5], rng.randint(2, 4)):
             tracking_id = _tracking_id()
             sources[tracking_id] = source
+            links_by_job[job_id].append(tracking_id)
             connection.execute(
                 insert(TrackingLink).values(
                     tracking_id=tracking_id, job_id=job_id, source=source, created_at=created,
                     destination_url=f"https://steve-glen.com/{source}?tid={tracking_id}",
                 )
             )
-    return sources
+    return sources, links_by_job, sent_on
 
 
-def _visitors(rng: random.Random, count: int) -> list[tuple[str, str, bool]]:
-    """A pool of (ip, user agent, is_bot) visitors; a few come back often."""
+def _visitors(rng: random.Random, count: int) -> list[tuple[str, str]]:
+    """A pool of (ip, user agent) visitors, a few of them bots; a few come back often."""
     pool = []
     for _ in range(count):
-        bot = rng.random() < BOT_SHARE
-        agent = rng.choice(BOT_AGENTS if bot else BROWSER_AGENTS)
+        agent = rng.choice(BOT_AGENTS if rng.random() < BOT_SHARE else BROWSER_AGENTS)
         if rng.random() < 0.15:
             ip = f"2001:db8:{rng.randrange(0xffff):x}::{rng.randrange(0xffff):x}"
         else:
             octets = (rng.randint(11, 223), rng.randrange(256), rng.randrange(256),
                       rng.randint(1, 254))
             ip = ".".join(map(str, octets))
-        pool.append((ip, agent, bot))
+        pool.append((ip, agent))
     return pool
 
 
@@ -136,6 +153,41 @@ def _click_times(rng: random.Random, count: int, days: int, now: datetime) -> li
     return moments
 
 
+def _row(rng, tracking_id: str, moment: datetime, ip: str, agent: str, source: str) -> dict:
+    """A click row as ingest stores it: the agent's verdict, not settled yet."""
+    return {
+        "tracking_id": tracking_id, "clicked_at": moment,
+        "received_at": moment + timedelta(seconds=rng.randint(1, 90)),
+        "ip_address": ip, "user_agent": agent, "click_source": source,
+        "referrer_url": rng.choice(REFERRERS), "session_id": f"s{rng.getrandbits(48):x}",
+        "metadata": None, "event_id": None, "dedup_key": None,
+        "kind": agent_verdict(agent).kind or PERSON, "reason": agent_verdict(agent).reason,
+        "api_key_id": None,
+    }
+
+
+def _sendings(rng, now, links_by_job: dict[int, list[str]], sources_by_id, sent_on):
+    """When a job seeker sends an application's links: a chat app's preview of one link right
+    away, and a mail gateway opening all of them within two seconds a little later."""
+    rows = []
+    for job, tracking_ids in links_by_job.items():
+        for _ in range(rng.randint(1, 3)):
+            sent = sent_on[job] + timedelta(minutes=rng.randrange(60 * 24 * 5))
+            if sent + timedelta(minutes=2) > now:
+                continue
+            first = rng.choice(tracking_ids)
+            rows.append(_row(rng, first, sent + timedelta(seconds=rng.uniform(0.5, 3)),
+                             f"108.174.{rng.randrange(256)}.{rng.randint(1, 254)}",
+                             rng.choice(PREVIEW_AGENTS), sources_by_id[first]))
+            network = rng.choice(SCAN_NETWORKS)
+            scanned = sent + timedelta(seconds=rng.randint(20, 90))
+            for tracking_id in tracking_ids:
+                ip = f"{network}.{rng.randrange(256)}.{rng.randint(1, 254)}"
+                rows.append(_row(rng, tracking_id, scanned + timedelta(seconds=rng.uniform(0, 1.5)),
+                                 ip, SCAN_AGENT, sources_by_id[tracking_id]))
+    return rows
+
+
 def _click_rows(rng, count, days, now, sources_by_id):
     """Yield click rows in chunks, so memory stays flat for any count."""
     tracking_ids = list(sources_by_id)
@@ -149,29 +201,26 @@ def _click_rows(rng, count, days, now, sources_by_id):
         links = rng.choices(tracking_ids, weights=link_weights, k=size)
         people = rng.choices(visitors, weights=visitor_weights, k=size)
         rows = []
-        for moment, tracking_id, (ip, agent, bot) in zip(times, links, people):
+        for moment, tracking_id, (ip, agent) in zip(times, links, people):
             if rng.random() < UNMATCHED_SHARE:
                 tracking_id = rng.choice(unknown_ids)
-            rows.append({
-                "tracking_id": tracking_id, "clicked_at": moment,
-                "received_at": moment + timedelta(seconds=rng.randint(1, 90)),
-                "ip_address": ip, "user_agent": agent,
-                "click_source": sources_by_id.get(tracking_id, rng.choice(SOURCES)),
-                "referrer_url": rng.choice(REFERRERS), "session_id": f"s{rng.getrandbits(48):x}",
-                "metadata": None, "event_id": None, "dedup_key": None, "is_bot": bot,
-                "api_key_id": None,
-            })
+            rows.append(_row(rng, tracking_id, moment, ip, agent,
+                             sources_by_id.get(tracking_id, rng.choice(SOURCES))))
         yield rows
 
 
 def fill(database, clicks: int, days: int, seed: int | None) -> float:
-    """Insert demo applications, links and clicks; returns the seconds the fold into the
-    dashboard's rollups took (paid here, not by the first dashboard read)."""
+    """Insert demo applications, links and clicks, then settle their kinds with the real
+    classifier; returns the seconds settling and folding into the dashboard's rollups took
+    (paid here, not by the first dashboard read)."""
     rng = random.Random(seed)
     now = utcnow()
     with database.write_transaction() as connection:
-        sources = _make_applications(connection, rng, days, now.date())
-    for number, rows in enumerate(_click_rows(rng, clicks, days, now, sources), start=1):
+        sources, links_by_job, sent_on = _make_applications(connection, rng, days, now.date())
+    # Previews and scans are a small part of the clicks, as in a real job search.
+    sent = _sendings(rng, now, links_by_job, sources, sent_on)[: clicks // 10]
+    chunks = _click_rows(rng, clicks - len(sent), days, now, sources)
+    for number, rows in enumerate(chain([sent] if sent else [], chunks), start=1):
         with database.write_transaction() as connection:
             if database.is_sqlite:
                 # Room for the indexes' hot pages: random inserts would thrash a 2 MB cache.
@@ -180,10 +229,10 @@ def fill(database, clicks: int, days: int, seed: int | None) -> float:
         if number % CHUNKS_PER_CHECKPOINT == 0:
             database.checkpoint_wal()
     started = time.perf_counter()
-    fold(database)
+    reclassify(database)
     database.checkpoint_wal()
-    folded = time.perf_counter() - started
+    settled = time.perf_counter() - started
     with database.write_transaction() as connection:
         # Fresh statistics after a bulk load, so the query planner knows the new shape.
         connection.exec_driver_sql("ANALYZE")
-    return folded
+    return settled

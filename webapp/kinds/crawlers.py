@@ -1,6 +1,6 @@
-"""The one verdict the ingest door keeps about a user agent, taken before any write lock.
+"""Crawler-Detect's catalogue of crawler, script and tool patterns, matched safely.
 
-Crawler detection uses crawlerdetect's maintained patterns, matched the way its
+It uses crawlerdetect's maintained patterns, matched the way its
 `CrawlerDetect.is_crawler` does (strip, remove the exclusions, search the crawler list),
 but with RE2, whose matching time is linear in the agent's length: Python's backtracking
 `re` spends ~30 ms on one 500-character agent such as "x-" * 245 (the generic
@@ -9,7 +9,6 @@ held a batch, and every other sender behind it, for seconds. RE2 has no look-aro
 few patterns that use it are literal-led and stay with `re`, where they cost microseconds."""
 
 import re
-from functools import lru_cache
 
 import re2
 from crawlerdetect.providers.crawlers import data as CRAWLER_PATTERNS
@@ -40,13 +39,11 @@ def _compiled_patterns():
 _EXCLUSIONS, _CRAWLERS, _CRAWLERS_LOOKING_AROUND = _compiled_patterns()
 
 
-@lru_cache(maxsize=4096)
-def verdict_of(user_agent: str | None) -> bool:
-    """True when the agent is a crawler's. Cached: senders post the same few agents."""
-    if not user_agent:
-        return False
-    agent = _EXCLUSIONS.sub("", user_agent[:MAX_ANALYSED_CHARACTERS].strip())
+def crawler_match(agent: str) -> str | None:
+    """The crawler pattern's match in the agent (what names the crawler), or None."""
+    agent = _EXCLUSIONS.sub("", agent[:MAX_ANALYSED_CHARACTERS].strip())
     if not agent:
-        return False
-    return bool(_CRAWLERS.search(agent) or (
-        _CRAWLERS_LOOKING_AROUND is not None and _CRAWLERS_LOOKING_AROUND.search(agent)))
+        return None
+    found = _CRAWLERS.search(agent) or (
+        _CRAWLERS_LOOKING_AROUND.search(agent) if _CRAWLERS_LOOKING_AROUND is not None else None)
+    return found.group(0) if found else None
