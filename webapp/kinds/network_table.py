@@ -17,14 +17,12 @@ import socket
 import subprocess
 import sys
 from array import array
-from itertools import chain, groupby
-from operator import itemgetter
 from bisect import bisect_left, bisect_right
 from contextlib import contextmanager
 from importlib import metadata
+from itertools import chain, groupby
+from operator import itemgetter
 from pathlib import Path
-
-_MAGIC = b"tracking-ingest network table\n"
 
 # geoip2fast 1.2.2 (geoip2fast.py), whose answers this table reproduces:
 _MAX_IPV4 = 2**32  # its MAX_IPv4: up to this value (inclusive) ranges are sized as IPv4
@@ -74,28 +72,24 @@ class Table:
         start, end = self.name_offsets[name], self.name_offsets[name + 1]
         return self.countries[self.pair_country[pair]], self.names[start:end].tobytes().decode()
 
-    def write(self, stream, key: str) -> None:
+    def write(self, stream) -> None:
         """The countries and array layout as one JSON line, then the arrays' raw bytes."""
-        header = {"key": key, "byteorder": sys.byteorder, "countries": self.countries,
+        header = {"countries": self.countries,
                   "arrays": [(name, getattr(self, name).typecode, len(getattr(self, name)))
                              for name in self._ARRAYS]}
-        stream.write(_MAGIC + json.dumps(header).encode() + b"\n")
+        stream.write(json.dumps(header).encode() + b"\n")
         for name in self._ARRAYS:
             getattr(self, name).tofile(stream)
         stream.flush()
 
     @classmethod
-    def read(cls, stream, key: str) -> "Table":
-        """The table written with this key on this machine; ValueError for any other file."""
-        if stream.readline() != _MAGIC:
-            raise ValueError("not a network table")
+    def read(cls, stream) -> "Table":
+        """A table as written; ValueError for any other file, EOFError for one cut short."""
         header = json.loads(stream.readline())
-        if header["key"] != key or header["byteorder"] != sys.byteorder:
-            raise ValueError("network table of another data file or machine")
         arrays = {}
         for name, typecode, length in header["arrays"]:
             arrays[name] = array(typecode)
-            arrays[name].fromfile(stream, length)  # EOFError when cut short
+            arrays[name].fromfile(stream, length)
         if stream.read(1):
             raise ValueError("network table longer than its header says")
         return cls(header["countries"], **arrays)
@@ -139,10 +133,7 @@ def _country_pieces(starts, ends, lengths, ids):
                                 (max(start, _MAX_IPV4 + 1), end, 128)):
             if low >= high:
                 continue
-            if bits - length < 0:  # geoip2fast fails on the size: an internal error, no answer
-                yield low, -1
-                continue
-            covered = min(start + 2 ** (bits - length), high)
+            covered = min(start + _size(bits, length), high)
             if low < covered:
                 yield low, country
             if max(low, covered) < high:
@@ -154,14 +145,21 @@ def _as_pieces(starts, ends, lengths, ids, bits):
     the last start at or below the address, sized 2**(bits - length))."""
     for start, end, length, name in zip(starts, ends, lengths, ids):
         yield start, name
-        covered = start + 2 ** (bits - length)
+        covered = start + _size(bits, length)
         if covered < end:
             yield covered, None
 
 
+def _size(bits: int, length: int) -> int:
+    """Addresses in a range of this prefix length (geoip2fast's numIPsv4 and numIPsv6)."""
+    if not 0 <= length <= bits:
+        raise ValueError(f"geoip2fast range of length {length} among {bits}-bit addresses")
+    return 2 ** (bits - length)
+
+
 def _answers(country_pieces, as_pieces, country_names, as_names):
     """The merged pieces as (first address, (country code, AS name)), equal neighbours joined;
-    GeoIP2Fast.lookup: private ids and internal errors have no country, "not found" no AS."""
+    GeoIP2Fast.lookup: private ids have no country, "not found" no AS."""
     codes = [name.split(":")[0] for name in country_names]  # "US:United States"
     current, previous = [None, None], None
     events = heapq.merge(((start, 0, value) for start, value in country_pieces),
@@ -172,7 +170,7 @@ def _answers(country_pieces, as_pieces, country_names, as_names):
         country, name = current
         if country is None:
             answer = (_NOT_FOUND, "")
-        elif country < _PRIVATE_IDS:  # -1, an internal error, included
+        elif country < _PRIVATE_IDS:
             answer = (_NO_COUNTRY, "")
         else:
             answer = (codes[country], "" if name is None else as_names[name])
@@ -217,39 +215,35 @@ def installed_data_file(name: str) -> Path:
 def load(data_file: Path) -> Table:
     """The table of a data file: from the cache when it is there, else built in a child
     process (which alone pays geoip2fast's memory) and cached when the cache is writable."""
-    key = cache_key(data_file)
-    path = cache_directory() / f"network-table-{key}.bin"
-    with _lock(path.with_suffix(".lock")):  # one builder at a time among the server's workers
+    directory = cache_directory()
+    path = directory / f"network-table-{cache_key(data_file)}.bin"
+    with _lock(directory / "network-table.lock"):  # one builder at a time among the workers
         try:
             with open(path, "rb") as stream:
-                return Table.read(stream, key)
+                return Table.read(stream)
         except (OSError, ValueError, EOFError):
-            table = _built_by_child(data_file, key)
+            table = _built_by_child(data_file)
         try:
-            _save(table, path, key)
+            _save(table, path)
         except OSError:
             pass  # a read-only cache: every process builds its own table in a child
     return table
 
 
 def cache_key(data_file: Path) -> str:
-    """Names one table: geoip2fast's version, the data file's size and time, and this
-    module's source, whose code derives the answers."""
+    """Names one table: geoip2fast's version, the data file's size and time, this module's
+    source (whose code derives the answers) and the byte order of the arrays."""
     stat = os.stat(data_file)
     source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
-    return f"{metadata.version('geoip2fast')}-{stat.st_size}-{stat.st_mtime_ns}-{source}"
+    return (f"{metadata.version('geoip2fast')}-{stat.st_size}-{stat.st_mtime_ns}-{source}-"
+            f"{sys.byteorder}")
 
 
 def cache_directory() -> Path:
     """$XDG_CACHE_HOME/tracking-ingest, else ~/.cache/tracking-ingest; the XDG Base Directory
     Specification ignores relative paths in the variable."""
     base = os.environ.get("XDG_CACHE_HOME", "")
-    if not os.path.isabs(base):
-        try:
-            base = Path.home() / ".cache"
-        except RuntimeError:  # no home directory: the cache path will not open
-            base = "/nonexistent"
-    return Path(base) / "tracking-ingest"
+    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "tracking-ingest"
 
 
 @contextmanager
@@ -266,13 +260,13 @@ def _lock(path: Path):
         yield
 
 
-def _built_by_child(data_file: Path, key: str) -> Table:
+def _built_by_child(data_file: Path) -> Table:
     """The table built by this module run as a script in an isolated child (-I: only the
     standard library and site-packages, not this project), read from its output."""
     command = [sys.executable, "-I", __file__, "build", str(data_file), "-"]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
         try:
-            table = Table.read(child.stdout, key)
+            table = Table.read(child.stdout)
         except (ValueError, EOFError) as error:
             child.wait()
             raise RuntimeError(f"building the network table failed: "
@@ -280,15 +274,19 @@ def _built_by_child(data_file: Path, key: str) -> Table:
     return table
 
 
-def _save(table: Table, path: Path, key: str) -> None:
-    """Writes the cache file whole or not at all (readers never see half a file)."""
+def _save(table: Table, path: Path) -> None:
+    """Writes the cache file whole or not at all (readers never see half a file), and drops
+    the tables of other versions: each one is 11 MB and the source changes them."""
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
     try:
         with open(partial, "wb") as stream:
-            table.write(stream, key)
+            table.write(stream)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
+    for other in path.parent.glob("network-table-*.bin"):
+        if other != path:
+            other.unlink(missing_ok=True)
 
 
 def _main(arguments: list[str]) -> None:
@@ -297,9 +295,9 @@ def _main(arguments: list[str]) -> None:
     data_file, out = Path(arguments[1]), arguments[2]
     table = build(data_file)
     if out == "-":
-        table.write(sys.stdout.buffer, cache_key(data_file))
+        table.write(sys.stdout.buffer)
     else:
-        _save(table, Path(out), cache_key(data_file))
+        _save(table, Path(out))
 
 
 if __name__ == "__main__":

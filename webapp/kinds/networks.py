@@ -73,7 +73,8 @@ def _table() -> network_table.Table:
         return _loaded[0]
 
 
-@lru_cache(maxsize=65536)
+# A lookup takes about 5 us; 65536 cached answers took 14.5 MB, as much as the table.
+@lru_cache(maxsize=4096)
 def network_of(ip: str | None) -> Network:
     """Owner and country of an address; all None for private, unknown or invalid ones."""
     if not ip:
