@@ -2,7 +2,7 @@
 about two million Python objects (some 110 MB per process), the same answers fit in a
 tenth of that. The table is built once per data file in a child process and cached on disk.
 
-    python -m webapp.kinds.network_table build DATA_FILE OUT_FILE   (OUT_FILE "-": stdout)
+    python -I webapp/kinds/network_table.py build DATA_FILE OUT_FILE   (OUT_FILE "-": stdout)
 """
 
 import fcntl
@@ -117,10 +117,17 @@ def _ranges(index, chunks, lengths, ids):
         raise ValueError("geoip2fast index does not match its chunks")
     if index[0] != 0:
         raise ValueError("geoip2fast ranges do not start at 0")
-    ends = chain.from_iterable(chunks)
+    ends = chain.from_iterable(chunks)  # one ahead of the starts, which let the chunks go
     next(ends)
-    return (chain.from_iterable(chunks), chain(ends, [2**128]),
-            chain.from_iterable(lengths), chain.from_iterable(ids))
+    return _drained(chunks), chain(ends, [2**128]), _drained(lengths), _drained(ids)
+
+
+def _drained(chunks):
+    """The chunks' items, each chunk let go once read: geoip2fast's objects shrink while
+    the table grows."""
+    for number, chunk in enumerate(chunks):
+        yield from chunk
+        chunks[number] = None
 
 
 def _country_pieces(starts, ends, lengths, ids):
