@@ -54,6 +54,13 @@ def test_setup_asks_for_the_site_and_ties_the_problem_to_its_field(app, client):
                      page)
 
 
+def test_setup_suggests_an_operators_template_but_not_the_built_in_one(app, client):
+    assert 'id="site" name="site" type="url" value=""' in client.get("/setup").get_data(as_text=True)
+    app.config["TRACKED_LINK_TEMPLATE"] = "https://jobs.jane.dev/{source}?tid={tracking_id}"
+    page = client.get("/setup").get_data(as_text=True)
+    assert 'id="site" name="site" type="url" value="https://jobs.jane.dev"' in page
+
+
 def test_links_use_the_site_from_settings_and_the_template_before(app, logged_in):
     application = add_application(app, "Acme", "SRE", {"abc123": "linkedin"})
     page = f"/applications/{application}/edit"

@@ -28,7 +28,7 @@
 
   function previewLinks(root) {
     root.querySelectorAll("[data-site-input]").forEach(function (input) {
-      var output = document.querySelector("output[for='" + input.id + "']");
+      var output = document.querySelector("[data-site-preview]");
       if (!output) { return; }
       var path = input.getAttribute("data-link-path").replace("{source}", SAMPLE_SOURCE).replace("{tracking_id}", SAMPLE_ID);
       function update() { output.textContent = siteAddress(input.value) + path; }

@@ -51,7 +51,7 @@ def save_site():
     site.save_address(session, address)
     session.commit()
     flash(f"Tracked links now point at {address}.", "success")
-    return redirect(url_for("settings.index") + "#site", 303)
+    return redirect(url_for("settings.index") + "#own-site", 303)
 
 
 @bp.post("/password")

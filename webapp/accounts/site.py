@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from webapp import config
 from webapp.models import SiteSetting
 
 SITE_ADDRESS = "site_address"
@@ -49,10 +50,12 @@ def link_template(session: Session) -> str:
 
 
 def configured_address() -> str:
-    """The site address TRACKED_LINK_TEMPLATE implies, to pre-fill setup (empty when the
-    template is not of the guide's shape)."""
+    """The site address an operator's TRACKED_LINK_TEMPLATE implies, to pre-fill setup; empty
+    for the built-in default (someone else's site) or a template of another shape."""
     template = current_app.config["TRACKED_LINK_TEMPLATE"]
-    return template[: -len(LINK_PATH)] if template.endswith(LINK_PATH) else ""
+    if template == config.defaults("")["TRACKED_LINK_TEMPLATE"] or not template.endswith(LINK_PATH):
+        return ""
+    return template[: -len(LINK_PATH)]
 
 
 def save_address(session: Session, address: str) -> None:
