@@ -69,7 +69,7 @@ def test_setup_asks_for_the_own_site_and_previews_a_link(page: Page, server, scr
 
 def test_the_console_works_signed_in_and_says_what_happened(signed_in: Page, server, screen):
     page = signed_in
-    expect(page.get_by_role("status")).to_have_text(
+    expect(page.locator(".flash")).to_have_text(
         f"Times are shown in {BROWSER_ZONE}, your browser's time zone. Change it in Settings.")
     add_application(page, server, "Acme Corp", "Backend Engineer")
     add_link(page, "linkedin")
