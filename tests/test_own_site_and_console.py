@@ -202,3 +202,17 @@ def test_application_form_problems_are_summarised_at_the_top(logged_in):
 
 def test_console_sample_uses_the_test_mark():
     assert json.loads(console.sample_batch([]))["events"][0]["metadata"]["test"] is True
+
+
+def test_error_pages_keep_the_layout_and_a_way_back(app, client, auth):
+    def broken():
+        raise RuntimeError("a bug")
+    app.add_url_rule("/broken", "broken", broken)  # before the first request
+    auth.login()
+    for path, status, words in (("/applications/4242", 404, "There is nothing at this address."),
+                                ("/broken", 500, "Something went wrong on our side.")):
+        response = client.get(path)
+        page = response.get_data(as_text=True)
+        assert response.status_code == status
+        assert words in page and "a bug" not in page
+        assert 'aria-label="Main"' in page and ">Back to the dashboard</a>" in page
