@@ -50,9 +50,13 @@ def test_import_a_csv_file(signed_in: Page, server, tmp_path):
     signed_in.goto(f"{server}/applications")
     signed_in.get_by_role("link", name="Import CSV").click()
     signed_in.get_by_label("CSV file").set_input_files(csv_file)
-    signed_in.get_by_role("button", name="Import").click()
+    signed_in.get_by_role("button", name="Preview").click()
+    expect(signed_in.get_by_role("status")).to_have_text(
+        "2 rows read: 1 row ready to import, 1 row with problems that will be left out.")
+    expect(signed_in.get_by_role("listitem").filter(has_text="Row 3")).to_have_text(
+        "Row 3: Applied on is a date like 2025-10-22 (YYYY-MM-DD).")
+    signed_in.get_by_role("button", name="Import 1 application").click()
     result = signed_in.get_by_role("status")
     expect(result).to_contain_text("Imported 1 application.")
-    expect(result).to_contain_text("Row 3: Applied on is a date like 2025-10-22 (YYYY-MM-DD).")
     result.get_by_role("link", name="See your applications").click()
     expect(signed_in.get_by_role("link", name="Initech", exact=True)).to_be_visible()

@@ -5,7 +5,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, or_, select, update
 
 from webapp import ratelimit
 from webapp.db import Database
@@ -38,7 +38,8 @@ def stored_key(connection: Connection, provided: str):
     digest = hash_key(provided)
     found = connection.execute(
         select(_keys.c.id, _keys.c.key_hash, _keys.c.last_used_at).where(
-            _keys.c.key_hash == digest, _keys.c.revoked_at.is_(None)
+            _keys.c.key_hash == digest, _keys.c.revoked_at.is_(None),
+            or_(_keys.c.expires_at.is_(None), _keys.c.expires_at > utcnow()),
         )
     ).first()
     if found is None or not hmac.compare_digest(found.key_hash, digest):

@@ -44,10 +44,11 @@ def _count(app, model) -> int:
         return session.scalar(select(func.count()).select_from(model))
 
 
-def _setup(client, email="owner@example.com", password="a good passphrase", again=None):
+def _setup(client, email="owner@example.com", password="a good passphrase", again=None,
+           site="https://www.jane-doe.dev", **more):
     return submit(client, "/setup", "/setup", {
         "email": email, "password": password,
-        "password_again": password if again is None else again,
+        "password_again": password if again is None else again, "site": site, **more,
     })
 
 
@@ -75,7 +76,7 @@ def test_setup_creates_owner_and_shows_a_working_key_once(app, client):
     assert answer.status_code == 200
     with app.app_context(), get_db().read_sessions() as session:
         key = session.scalar(select(ApiKey))
-        assert key.name == "steve-glen.com"
+        assert key.name == "jane-doe.dev"  # named after the owner's site
         assert keys[0] not in (key.key_hash, key.prefix)
     assert client.get("/settings").status_code == 200  # the owner is logged in
 
@@ -93,7 +94,8 @@ def test_setup_is_refused_once_a_user_exists(app, client):
     assert client.get("/setup").headers["Location"] == "/login"
     again = client.post("/setup", data={
         "email": "intruder@example.com", "password": "another passphrase",
-        "password_again": "another passphrase", "csrf_token": csrf_token_from(token_page),
+        "password_again": "another passphrase", "site": "https://intruder.example",
+        "csrf_token": csrf_token_from(token_page),
     })
     assert again.status_code == 303
     assert again.headers["Location"] == "/login"
@@ -279,7 +281,7 @@ def test_setup_names_the_first_key_beside_a_revoked_namesake(app, client):
     with app.app_context(), get_db().write_sessions() as session, session.begin():
         apikeys.create_key(session, "steve-glen.com")
         apikeys.revoke_key(session, "steve-glen.com")
-    assert "“steve-glen.com 2”" in _setup(client).get_data(as_text=True)
+    assert "“steve-glen.com 2”" in _setup(client, site="steve-glen.com").get_data(as_text=True)
 
 
 def test_a_form_posted_after_the_session_ended_leads_to_plain_login(client, user):

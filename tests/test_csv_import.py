@@ -1,12 +1,16 @@
 """CSV import: valid rows are imported, every bad row is reported by its number."""
 
+import csv
+import html
+import io
+import re
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from tests.forms import csrf_token_from
-from webapp.applications.csv_import import decode_upload, parse_csv
+from webapp.applications.csv_import import decode_upload, parse_csv, template_csv
 from webapp.db import get_db
 from webapp.models import Application
 
@@ -70,12 +74,21 @@ def test_upload_imports_valid_rows_and_reports_the_rest(app, client, auth, tmp_p
                                content_type="multipart/form-data")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Imported 2 applications." in page
+    assert "5 rows read: 2 rows ready to import, 3 rows with problems" in page
     assert "Row 3: Company is required." in page
     assert "Row 5: Status is one of" in page
+    assert _companies(app) == []  # a preview saves nothing
+    text = re.search(r'<textarea name="csv_text"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+    confirmed = client.post("/applications/import/confirm",
+                            data={"csrf_token": token, "csv_text": html.unescape(text)})
+    assert "Imported 2 applications." in confirmed.get_data(as_text=True)
+    assert "3 rows had problems and were not imported." in confirmed.get_data(as_text=True)
+    assert _companies(app) == ["Acme Corp", "Umbrella"]
+
+
+def _companies(app) -> list[str]:
     with app.app_context(), get_db().read_sessions() as session:
-        companies = sorted(app.job.company for app in session.scalars(select(Application)))
-    assert companies == ["Acme Corp", "Umbrella"]
+        return sorted(app.job.company for app in session.scalars(select(Application)))
 
 
 def test_upload_of_an_unusable_file_imports_nothing(app, client, auth, tmp_path):
@@ -90,3 +103,31 @@ def test_upload_of_an_unusable_file_imports_nothing(app, client, auth, tmp_path)
     assert "Unknown column(s): name, role" in response.get_data(as_text=True)
     with app.app_context(), get_db().read_sessions() as session:
         assert session.scalar(select(Application.id)) is None
+
+
+def test_semicolons_separate_columns_when_the_header_uses_them():
+    result = parse_csv("company;title;notes\nAcme;Engineer;met at a meetup, nice\n")
+    assert [(row.company, row.title, row.notes) for row in result.rows] == [
+        ("Acme", "Engineer", "met at a meetup, nice")]
+
+
+def test_problems_are_counted_by_row_not_by_message():
+    result = parse_csv("company,title,applied_on,status\n,,someday,ghosted\nAcme,SRE,,\n")
+    assert [number for number, _messages in result.bad_rows] == [2]
+    assert len(result.errors) == 4  # four messages, one row
+    assert [row.company for row in result.rows] == ["Acme"]
+
+
+def test_the_template_is_a_file_the_import_takes_whole():
+    result = parse_csv(template_csv())
+    assert result.bad_rows == [] and [row.company for row in result.rows] == ["Acme Corp"]
+
+
+def test_the_template_downloads_as_csv(client, auth):
+    auth.login()
+    response = client.get("/applications/import/template.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    header = next(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert header[:2] == ["company", "title"]

@@ -52,7 +52,8 @@ def test_same_company(owner, company, same):
 @pytest.fixture(scope="module")
 def geoip2fast():
     """geoip2fast loaded as network_of used to load it (its ranges are module globals)."""
-    from geoip2fast import GeoIP2Fast, geoip2fast as module
+    from geoip2fast import GeoIP2Fast
+    from geoip2fast import geoip2fast as module
 
     return GeoIP2Fast(geoip2fast_data_file=networks._DATA_FILE), module
 

@@ -90,7 +90,7 @@ def test_adding_a_link_without_htmx_comes_back_to_the_page(app, client, applicat
     assert response.status_code == 303
     assert response.headers["Location"] == page
     assert "https://steve-glen.com/email?tid=" in client.get(page).get_data(as_text=True)
-    assert re.search(r"<td class=\"numeric\">1</td>", client.get("/applications").get_data(
+    assert re.search(r"<td class=\"numeric\" data-label=\"Links\">1</td>", client.get("/applications").get_data(
         as_text=True))
 
 

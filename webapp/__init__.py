@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None):
     from webapp import background, cli, config, db, error_pages, formatting, guards, security
     from webapp.accounts import auth, settings
     from webapp.alerts import views as alerts
+    from webapp.applications import link_pages, removal
     from webapp.applications import views as applications
     from webapp.dashboard import export, unmatched
     from webapp.dashboard import views as dashboard
@@ -54,7 +55,7 @@ def create_app(test_config: dict | None = None):
     csrf.exempt(ingest_api.bp)
     error_pages.init_app(app)
     for blueprint in (auth.bp, dashboard.bp, export.bp, unmatched.bp, applications.bp,
-                      settings.bp, alerts.bp):
+                      settings.bp, alerts.bp, link_pages.bp, removal.bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)
     background.connect_alerts()  # wherever clicks are settled, alerts are decided

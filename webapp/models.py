@@ -246,3 +246,25 @@ class LoginSession(Base):
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- Added by the ux work (issue 9): kept at the end so the model edits above merge apart. ---
+
+
+class SiteSetting(Base):
+    """A setting a person changes in the dashboard (the address of their own site), kept
+    beside the environment's defaults, which stay the fallback for scripted installs."""
+
+    __tablename__ = "site_settings"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(String(1000))
+
+
+# Columns appended to mapped classes after their definition, as SQLAlchemy documents
+# ("Appending additional columns to an existing Declarative mapped class",
+# https://docs.sqlalchemy.org/en/20/orm/declarative_tables.html).
+# A key the test console issues to a signed-in browser stops working at this time.
+ApiKey.expires_at = mapped_column(DateTime, nullable=True)
+# When the owner's time zone was chosen (or taken from the browser); NULL: never.
+User.time_zone_chosen_at = mapped_column(DateTime, nullable=True)

@@ -4,8 +4,9 @@ A key is 32 random bytes, so a fast hash is enough: there is nothing to brute-fo
 """
 
 import secrets
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from webapp.models import ApiKey
@@ -36,7 +37,24 @@ def create_key(session: Session, name: str) -> tuple[ApiKey, str]:
 
 
 def list_keys(session: Session) -> list[ApiKey]:
-    return list(session.scalars(select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)))
+    """The keys senders use; the console's short-lived keys are not among them."""
+    return list(session.scalars(
+        select(ApiKey).where(ApiKey.expires_at.is_(None))
+        .order_by(ApiKey.created_at, ApiKey.id)))
+
+
+def create_short_lived_key(session: Session, minutes: int) -> tuple[ApiKey, str]:
+    """A key for the signed-in test console: the same door as a sender's key, gone after
+    minutes (the door checks expires_at) or at logout."""
+    key, plain = create_key(session, f"test console {secrets.token_hex(6)}")
+    key.expires_at = utcnow() + timedelta(minutes=minutes)
+    return key, plain
+
+
+def revoke_short_lived(session: Session) -> None:
+    """End every console key at once (logout); the caller commits."""
+    session.execute(update(ApiKey).where(
+        ApiKey.expires_at.is_not(None), ApiKey.revoked_at.is_(None)).values(revoked_at=utcnow()))
 
 
 def revoke_key(session: Session, name: str) -> ApiKey:

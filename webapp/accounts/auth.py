@@ -19,7 +19,7 @@ from flask_login import current_user, logout_user
 from htmx_flask import request as htmx_request
 from sqlalchemy import select, text
 
-from webapp.accounts import apikeys, login_throttle, sessions, users
+from webapp.accounts import apikeys, login_throttle, sessions, site, users, zones
 from webapp.accounts.safe_redirect import safe_next
 from webapp.db import get_db, get_session
 from webapp.extensions import login_manager
@@ -29,7 +29,6 @@ bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to see this page."
-FIRST_KEY_NAME = "steve-glen.com"
 _USERS_EXIST = "auth.users_exist"
 # Paths that never lead to setup: the JSON API and the files every page needs.
 _NEVER_GATED = ("/api/", "/static/")
@@ -82,14 +81,19 @@ def _decoy_hash() -> str:
     return PasswordHasher().hash(secrets.token_urlsafe(16))
 
 
-def _free_key_name(session) -> str:
+def _free_key_name(session, first_name: str) -> str:
     """The first key is named after the site that sends clicks; a revoked namesake is kept."""
     taken = set(session.scalars(select(ApiKey.name)))
-    name, number = FIRST_KEY_NAME, 1
+    name, number = first_name, 1
     while name in taken:
         number += 1
-        name = f"{FIRST_KEY_NAME} {number}"
+        name = f"{first_name} {number}"
     return name
+
+
+def _render_setup(values: dict, errors: dict, status: int = 200):
+    return render_template("auth/setup.html", values=values, errors=errors,
+                           link_path=site.LINK_PATH), status
 
 
 @bp.get("/setup")
@@ -97,7 +101,7 @@ def setup():
     """The owner account form, shown only while no user exists."""
     if users_exist():
         return redirect(url_for("auth.login"))
-    return render_template("auth/setup.html", email="", errors=[])
+    return _render_setup({"email": "", "site": site.configured_address()}, {})
 
 
 @bp.post("/setup")
@@ -108,19 +112,24 @@ def create_owner():
         return redirect(url_for("auth.login"), 303)
     email = users.normalise_email(request.form.get("email", ""))
     password = request.form.get("password", "")
-    errors = users.validate_new_account(email, password)
-    if password != request.form.get("password_again", ""):
-        errors.append("The two passwords differ.")
+    errors = users.account_problems(email, password)
+    if password != request.form.get("password_again", "") and "password" not in errors:
+        errors["password_again"] = "The two passwords differ."
+    address, site_problem = site.parse_address(request.form.get("site", ""))
+    if site_problem:
+        errors["site"] = site_problem
     if errors:
-        return render_template("auth/setup.html", email=email, errors=errors), 400
+        return _render_setup({"email": email, "site": request.form.get("site", "")}, errors, 400)
     session = get_session()
     _serialise_setup(session)
     if users.user_count(session):  # another setup won the race
         return redirect(url_for("auth.login"), 303)
     user = users.create_user(session, email, password)
+    zones.adopt_browser_zone(user, request.form.get("browser_time_zone", ""))
+    site.save_address(session, address)
     plain_key = key_name = None
     if not apikeys.active_key_exists(session):
-        key, plain_key = apikeys.create_key(session, _free_key_name(session))
+        key, plain_key = apikeys.create_key(session, _free_key_name(session, site.key_name(address)))
         key_name = key.name
     session.commit()
     current_app.extensions[_USERS_EXIST] = True
@@ -169,6 +178,10 @@ def login_submit():
         user = users.find_user(session, email)
     if user is not None and users.check_password(user, password):
         with database.write_sessions() as session:
+            user = session.merge(user)
+            if zones.adopt_browser_zone(user, request.form.get("browser_time_zone", "")):
+                flash(f"Times are shown in {user.time_zone}, your browser's time zone. "
+                      "Change it in Settings.", "success")
             sessions.sign_in(session, user)
         response = redirect(next_path or url_for("dashboard.index"))
         if device is None:
@@ -188,6 +201,7 @@ def logout():
     """End the session here and on the server; POST only, so no link or image can log a
     person out."""
     if current_user.is_authenticated:
+        apikeys.revoke_short_lived(get_session())
         sessions.end(get_session(), current_user)
     logout_user()
     flash("You are logged out.", "success")

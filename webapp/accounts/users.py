@@ -15,14 +15,29 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def password_problem(password: str) -> str | None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"The password needs at least {MIN_PASSWORD_LENGTH} characters."
+    return None
+
+
+def account_problems(email: str, password: str) -> dict[str, str]:
+    """The problems with a proposed account by form field, in words a person can act on."""
+    problems = {}
+    if "@" not in email or len(email) > 254 or email.startswith("@") or email.endswith("@"):
+        problems["email"] = "Enter a valid email address."
+    if problem := password_problem(password):
+        problems["password"] = problem
+    return problems
+
+
 def validate_new_account(email: str, password: str) -> list[str]:
     """The problems with a proposed account, in words a person can act on."""
-    problems = []
-    if "@" not in email or len(email) > 254 or email.startswith("@") or email.endswith("@"):
-        problems.append("Enter a valid email address.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
-    return problems
+    return list(account_problems(email, password).values())
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = _hasher.hash(password)
 
 
 def create_user(session: Session, email: str, password: str) -> User:

@@ -14,7 +14,27 @@ MAX_ROWS = 5000
 @dataclass
 class CsvResult:
     rows: list[ApplicationValues] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    # (row number, its problems): one entry per bad row, however many problems it has.
+    bad_rows: list[tuple[int, list[str]]] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[str]:
+        return [f"Row {number}: {message}" for number, messages in self.bad_rows
+                for message in messages]
+
+
+def template_csv() -> str:
+    """A file to fill in: the header and one example row."""
+    return (",".join(FIELDS) + "\r\n"
+            + "Acme Corp,Backend Engineer,https://jobs.example.com/123,Remote,2025-10-20,"
+              "applied,Referred by Sam\r\n")
+
+
+def delimiter_of(text: str) -> str:
+    """';' when the header row uses it (spreadsheets in many locales save CSV that way):
+    column names never hold either character, so the header alone decides."""
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
 
 
 def decode_upload(data: bytes) -> str:
@@ -52,7 +72,7 @@ def parse_csv(text: str) -> CsvResult:
 
 
 def _parse_rows(text: str) -> CsvResult:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text))
     try:
         columns = _header(next(reader))
     except StopIteration:
@@ -64,11 +84,11 @@ def _parse_rows(text: str) -> CsvResult:
         if number - 1 > MAX_ROWS:
             raise ValueError(f"The file has more than {MAX_ROWS} rows; split it.")
         if len(cells) > len(columns):
-            result.errors.append(f"Row {number}: more cells than columns in the header.")
+            result.bad_rows.append((number, ["more cells than columns in the header."]))
             continue
         values, errors = parse_application(dict(zip(columns, cells, strict=False)))
         if values is None:
-            result.errors.extend(f"Row {number}: {message}" for message in errors.values())
+            result.bad_rows.append((number, list(errors.values())))
         else:
             result.rows.append(values)
     return result

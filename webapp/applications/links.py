@@ -25,24 +25,44 @@ def tracked_url(template: str, source: str, tracking_id: str) -> str:
     return template.format(source=quote(source, safe=""), tracking_id=quote(tracking_id, safe=""))
 
 
+def field_problems(source: str, destination_url: str | None,
+                   label: str | None) -> dict[str, str]:
+    """The problems with a link's editable fields, by field, in words a person can act on."""
+    problems = {}
+    if not source:
+        problems["source"] = "Choose a source or type one."
+    elif len(source) > MAX_SOURCE_LENGTH:
+        problems["source"] = f"A source is at most {MAX_SOURCE_LENGTH} characters."
+    if destination_url and not destination_url.startswith(("https://", "http://")):
+        problems["destination_url"] = "A destination URL starts with https:// or http://"
+    elif destination_url and len(destination_url) > MAX_URL_LENGTH:
+        problems["destination_url"] = f"A destination URL is at most {MAX_URL_LENGTH} characters."
+    if label and len(label) > MAX_LABEL_LENGTH:
+        problems["label"] = f"A label is at most {MAX_LABEL_LENGTH} characters."
+    return problems
+
+
 def check_link(session: Session, source: str, tracking_id: str, destination_url: str | None,
                label: str | None) -> list[str]:
     """The problems with a proposed link, in words a person can act on."""
-    problems = []
-    if not source:
-        problems.append("Choose a source or type one.")
-    elif len(source) > MAX_SOURCE_LENGTH:
-        problems.append(f"A source is at most {MAX_SOURCE_LENGTH} characters.")
+    fields = field_problems(source, destination_url, label)
+    problems = [fields["source"]] if "source" in fields else []
     if not TRACKING_ID.fullmatch(tracking_id):
         problems.append("A tracking id is 1 to 100 of the characters A-Z a-z 0-9 . _ ~ -")
     elif session.scalar(select(TrackingLink.id).where(TrackingLink.tracking_id == tracking_id)):
         problems.append(f"A link with the tracking id {tracking_id} already exists.")
-    if destination_url and not destination_url.startswith(("https://", "http://")):
-        problems.append("A destination URL starts with https:// or http://")
-    elif destination_url and len(destination_url) > MAX_URL_LENGTH:
-        problems.append(f"A destination URL is at most {MAX_URL_LENGTH} characters.")
-    if label and len(label) > MAX_LABEL_LENGTH:
-        problems.append(f"A label is at most {MAX_LABEL_LENGTH} characters.")
+    return problems + [fields[name] for name in ("destination_url", "label") if name in fields]
+
+
+def update_link(link: TrackingLink, source: str, label: str | None,
+                destination_url: str | None) -> dict[str, str]:
+    """Change what a link says (its tracking id stays); the problems by field, or {}."""
+    source = normalise_source(source)
+    label = (label or "").strip() or None
+    destination_url = (destination_url or "").strip() or None
+    problems = field_problems(source, destination_url, label)
+    if not problems:
+        link.source, link.label, link.destination_url = source, label, destination_url
     return problems
 
 
@@ -78,12 +98,3 @@ def link_counts(session: Session) -> dict[int, int]:
         select(TrackingLink.job_id, func.count(TrackingLink.id)).group_by(TrackingLink.job_id)
     )
     return dict(rows.all())
-
-
-def recent_tracking_ids(session: Session, limit: int = 3) -> list[tuple[str, str]]:
-    """(tracking_id, source) of the newest links, to fill the console's sample batch."""
-    rows = session.execute(
-        select(TrackingLink.tracking_id, TrackingLink.source)
-        .order_by(TrackingLink.created_at.desc(), TrackingLink.id.desc()).limit(limit)
-    )
-    return [tuple(row) for row in rows]

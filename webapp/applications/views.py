@@ -1,9 +1,10 @@
 """Applications and their tracked links: the list, add, edit, archive, links and CSV import."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from htmx_flask import request as htmx_request
 
+from webapp.accounts import site
 from webapp.applications import csv_import, links, store
 from webapp.applications.forms import FIELDS, LABELS, parse_application
 from webapp.dashboard.context import settled_reading
@@ -143,7 +144,7 @@ def _set_archived(application_id: int, archived: bool):
 
 
 def _links_context(application, link_errors, new_link_id=None, link_values=None) -> dict:
-    template = current_app.config["TRACKED_LINK_TEMPLATE"]
+    template = site.link_template(get_session())
     rows = [
         (link, links.tracked_url(template, link.source, link.tracking_id))
         for link in links.links_for_job(get_session(), application.job_id)
@@ -185,12 +186,19 @@ def add_link(application_id: int):
 @bp.get("/import")
 def import_form():
     """The CSV upload form."""
-    return render_template("applications/import.html", result=None, error=None, imported=0)
+    return render_template("applications/import.html", result=None, error=None, csv_text=None)
+
+
+@bp.get("/import/template.csv")
+def import_template():
+    """A CSV file with the columns and one example row, to fill in."""
+    return Response(csv_import.template_csv(), mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=applications-template.csv"})
 
 
 @bp.post("/import")
-def import_csv():
-    """Import the valid rows of a CSV file in one transaction and report every bad row."""
+def import_preview():
+    """Read the file and show what would be imported; nothing is saved yet."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return _render_import(error="Choose a CSV file to upload.")
@@ -199,13 +207,26 @@ def import_csv():
         result = csv_import.parse_csv(text)
     except ValueError as problem:
         return _render_import(error=str(problem))
+    return render_template("applications/import.html", result=result, error=None,
+                           csv_text=text, imported=None)
+
+
+@bp.post("/import/confirm")
+def import_confirm():
+    """Import the valid rows of the previewed file in one transaction."""
+    try:
+        result = csv_import.parse_csv(
+            csv_import.decode_upload(request.form.get("csv_text", "").encode()))
+    except ValueError as problem:
+        return _render_import(error=str(problem))
     session = get_session()
     for values in result.rows:
         store.create_application(session, values)
     session.commit()
     return render_template("applications/import.html", result=result, error=None,
-                           imported=len(result.rows))
+                           csv_text=None, imported=len(result.rows))
 
 
 def _render_import(error: str):
-    return render_template("applications/import.html", result=None, error=error, imported=0), 400
+    return render_template("applications/import.html", result=None, error=error,
+                           csv_text=None), 400
