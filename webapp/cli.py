@@ -28,7 +28,10 @@ def _in_write_session(work):
 @with_appcontext
 def serve_command(host, port, workers, threads):
     """Apply migrations, then run the production server."""
+    from webapp.kinds import networks
+
     migrate.upgrade(get_db().engine)
+    networks.prepare()  # this process becomes gunicorn's master: the table goes with it
     click.echo(f"Serving on http://{host}:{port} with {workers} workers")
     server.exec_gunicorn(host, port, workers, threads)
 
