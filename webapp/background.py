@@ -3,6 +3,7 @@ has the dashboard open: the settler (click kinds judged with their neighbours, t
 into the rollups) and the alerts dispatcher. Each holds a lease in the database, so one runs
 at a time across workers and hosts, and another takes over when it stops."""
 
+import os
 import threading
 
 from flask import Flask
@@ -19,7 +20,14 @@ def connect_alerts() -> None:
         SETTLED_HOOKS.append(decide)
 
 
+def _in_the_background(job, *args) -> None:
+    """Run job at the lowest CPU priority (Linux schedules each thread apart): requests
+    come first, and the background work takes the cores they leave idle."""
+    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    job(*args)
+
+
 def start_jobs(app: Flask) -> None:
-    threading.Thread(target=run_settler, args=(app, threading.Event()), name="settler",
-                     daemon=True).start()
+    threading.Thread(target=_in_the_background, args=(run_settler, app, threading.Event()),
+                     name="settler", daemon=True).start()
     start_in_background(app)

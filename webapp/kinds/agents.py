@@ -25,14 +25,14 @@ def _verdict(user_agent: str | None, catalogue) -> AgentVerdict:
     return AgentVerdict(None, "browser or app, not a known bot")
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def agent_verdict(user_agent: str | None) -> AgentVerdict:
     """kind None: a browser or an app no list knows as automated (a person, unless the
     timeline says otherwise). The settler's verdict: both catalogues."""
     return _verdict(user_agent, catalogue_verdict)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def ingest_verdict(user_agent: str | None) -> AgentVerdict:
     """The provisional verdict the ingest door stores: the same, without Matomo's catalogue
     (about 25 MB in every worker that loads it); the settler's verdict follows within 30 s."""

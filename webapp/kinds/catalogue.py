@@ -2,8 +2,6 @@
 Matomo's Device Detector (bot names with categories) and Crawler-Detect (a broader net of
 crawler, script and tool patterns, without categories)."""
 
-from device_detector.parser import Bot
-
 from webapp.kinds.crawlers import crawler_match
 from webapp.kinds.kinds import BOT, PREVIEW, SCANNER
 
@@ -44,7 +42,11 @@ def crawler_verdict(agent: str) -> tuple[str, str] | None:
 
 
 def catalogue_verdict(agent: str) -> tuple[str, str] | None:
-    """(kind, reason) from both catalogues, else None (neither knows the agent as a bot)."""
+    """(kind, reason) from both catalogues, else None (neither knows the agent as a bot).
+    Matomo's catalogue (~16 MB) is imported on first use: the settler's worker needs it,
+    the ingest door does not."""
+    from device_detector.parser import Bot
+
     bot = Bot(agent, None).parse()
     if bot.is_bot():
         name = bot.ua_data.get("name") or "unnamed"

@@ -1,6 +1,6 @@
 """Settle the clicks of one stretch of time: read them with the clicks around them, ask the
-classifier, and write what changed (kind, reason, rules' version, network, country), with
-the rollup rows of folded clicks recounted, all in one write transaction."""
+classifier (no lock held), and write what changed (kind, reason, rules' version, network,
+country), with the rollup rows of folded clicks recounted, in one write transaction."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +21,8 @@ devices_table = YourDevice.__table__
 # them on each side of a stretch, so a flood of clicks cannot make one stretch unbounded.
 CONTEXT = timedelta(hours=1)
 CONTEXT_ROWS = 5000
+# Ids bound per IN list: well under SQLite's limit of 32,766 variables.
+ID_CHUNK = 500
 
 _COLUMNS = (clicks.c.id, clicks.c.tracking_id, clicks.c.clicked_at, clicks.c.ip_address,
             clicks.c.user_agent, clicks.c["metadata"].label("event_metadata"), clicks.c.kind, clicks.c.reason,
@@ -98,27 +100,55 @@ def _as_click(row, application_ids: dict[str, int]) -> Click:
     )
 
 
-def settle_stretch(database, low: datetime, high: datetime | None) -> int:
-    """Settle every click with clicked_at in [low, high) (high None: no end); returns how
-    many changed. Reading, judging and writing share the write transaction (and the fold
-    mark's lock), so a concurrent fold, device change or settler never interleaves."""
-    with database.write_transaction() as connection:
-        folded_up_to = lock_fold_mark(connection)
+def _stored(row) -> tuple:
+    return (row.kind, row.reason, row.rules_version, row.network, row.country)
+
+
+def _judged(database, low: datetime, high: datetime | None) -> tuple[list, dict[str, int]]:
+    """(row, what to store) for each click of the stretch whose verdict differs from what is
+    stored, and the application id per tracking id. Read and judged with no lock held: the
+    classifier is the costly part, and ingest must not wait behind it."""
+    with database.read() as connection:
         rows = _context(connection, low, high)
         if not rows:
-            return 0
+            return [], {}
         application_ids, companies = _owners(connection)
-        verdicts = classify([_as_click(row, application_ids) for row in rows],
-                            your_devices(connection), companies)
-        changed = []
-        for row in rows:
-            if row.clicked_at < low or (high is not None and row.clicked_at >= high):
-                continue
-            verdict, network = verdicts[row.id], network_of(row.ip_address)
-            settled = (verdict.kind, verdict.reason[:300], RULES_VERSION, network.owner,
-                       network.country)
-            if (row.kind, row.reason, row.rules_version, row.network, row.country) != settled:
-                changed.append((row, settled))
+        devices = your_devices(connection)
+    verdicts = classify([_as_click(row, application_ids) for row in rows], devices, companies)
+    judged = []
+    for row in rows:
+        if row.clicked_at < low or (high is not None and row.clicked_at >= high):
+            continue
+        verdict, network = verdicts[row.id], network_of(row.ip_address)
+        settled = (verdict.kind, verdict.reason[:300], RULES_VERSION, network.owner,
+                   network.country)
+        if _stored(row) != settled:
+            judged.append((row, settled))
+    return judged, application_ids
+
+
+def _unchanged_since_read(connection: Connection, judged: list) -> list:
+    """The judged clicks nobody re-settled meanwhile ("This was me", another settler):
+    those are written; the others were judged again by whoever changed them."""
+    stored = {}
+    ids = [row.id for row, _settled in judged]
+    for first in range(0, len(ids), ID_CHUNK):
+        stored.update((row.id, _stored(row)) for row in connection.execute(
+            select(*_COLUMNS).where(clicks.c.id.in_(ids[first:first + ID_CHUNK]))))
+    return [(row, settled) for row, settled in judged if stored.get(row.id) == _stored(row)]
+
+
+def settle_stretch(database, low: datetime, high: datetime | None) -> int:
+    """Settle every click with clicked_at in [low, high) (high None: no end); returns how
+    many changed. Judged outside any lock; written, with the rollup rows of folded clicks
+    recounted, in one write transaction holding the fold mark's lock, so a concurrent fold,
+    device change or settler never interleaves with the write."""
+    judged, application_ids = _judged(database, low, high)
+    if not judged:
+        return 0
+    with database.write_transaction() as connection:
+        folded_up_to = lock_fold_mark(connection)
+        changed = _unchanged_since_read(connection, judged)
         if changed:
             _write(connection, changed, folded_up_to, application_ids)
         return len(changed)

@@ -111,4 +111,4 @@ def run_suite(database_url: str | None, workers: int | None, pin_cpu: int | None
                 result = run_benchmark(url, key, events, batch_size, senders,
                                        new_agents=new_agents)
                 echo(f"\n{name}:\n{result.report()}")
-            echo(f"\nserver resident size (all processes): {_tree_rss_mb(pid):.0f} MB")
+                echo(f"server resident size (all processes): {_tree_rss_mb(pid):.0f} MB")
