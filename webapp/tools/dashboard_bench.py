@@ -13,7 +13,7 @@ import click
 from webapp.tools.bench import percentile
 
 REGIONS = ("/", "/partials/cards", "/partials/per-day", "/partials/by-source",
-           "/partials/by-application", "/partials/clicks")
+           "/partials/by-application", "/partials/clicks", "/applications")
 RANGES = ("", "range=90d", "range=all")
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
