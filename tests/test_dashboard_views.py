@@ -98,8 +98,17 @@ def test_cards_count_the_clicks(client, auth, clicked):
     values = re.findall(r'class="stat-value[^"]*">([^<]+)<', body)
     assert values[1:5] == ["2", "2", "1", "0"]  # the click without a user agent is a bot
     assert values[0].strip() == "1"  # applications a person clicked this week
+    assert ('hx-get="/partials/changes?clicks=2&amp;visitors=2&amp;applications=1&amp;unmatched=0"'
+            ' hx-trigger="load" hx-swap="none"') in body
+    assert '<small class="change" id="change-clicks"' in body
     # Nothing in the 30 days before: every count says so rather than inventing a percentage.
-    assert "none in the previous 30 days" in body
+    changes = client.get("/partials/changes?clicks=2&visitors=2&applications=1&unmatched=0"
+                         ).get_data(as_text=True)
+    assert changes.count('hx-swap-oob="true">none in the previous 30 days</small>') == 3
+    assert 'id="change-unmatched" aria-live="polite" hx-swap-oob="true">none in the previous 30 days either<' in changes
+    assert client.get("/partials/changes?range=all&clicks=2&visitors=2&applications=1&unmatched=0"
+                      ).status_code == 404
+    assert client.get("/partials/changes?clicks=2").status_code == 404
     assert re.search(r'<time datetime="[^"]+" title="\d{4}-\d\d-\d\d \d\d:\d\d">5 min ago</time>', body)
     assert '<small class="left-out"' in body and "+ 1 bot<" in body
     everyone = client.get("/partials/cards?who=everyone").get_data(as_text=True)
@@ -111,7 +120,7 @@ def test_the_time_chart_carries_its_figure_as_escaped_data_and_a_table(client, a
     auth.login()
     body = client.get("/partials/per-day?source=linkedin").get_data(as_text=True)
     assert 'class="chart"' in body and "data-figure=" in body
-    assert '<table class="visually-hidden">' in body and "<caption>Clicks per day" in body
+    assert '<div class="visually-hidden">\n  <table>' in body and "<caption>Clicks per day" in body
     assert 'aria-pressed="true"' in body  # the day/week/month switch says which is on
     weekly = client.get("/partials/per-day?by=week").get_data(as_text=True)
     assert "Clicks per week" in weekly and 'hx-get="/partials/per-day?by=week"' in weekly
@@ -211,7 +220,7 @@ def test_unmatched_registration_attributes_earlier_clicks(app, client, auth, cli
         link = session.scalar(select(TrackingLink).where(TrackingLink.tracking_id == "ghost-id"))
     assert link.source == "email"
     after = client.get("/unmatched").get_data(as_text=True)
-    assert "Registered ghost-id" in after and "<code>ghost-id</code>" not in after
+    assert "Registered ghost-id" in after and "<code class=\"break\">ghost-id</code>" not in after
     body = client.get("/partials/clicks?source=email&who=everyone").get_data(as_text=True)
     assert "Acme - Engineer" in body and "Unmatched" not in body
 

@@ -97,9 +97,11 @@ def per_day(days: list[date] | list[datetime], series: dict[str | None, list[int
         title, axis, "Clicks", barmode="stack",
         # Under the plot, from the left: a phone's narrow chart wraps it instead of pushing
         # it off the screen.
-        legend=dict(orientation="h", x=0, xanchor="left", y=-0.22, yanchor="top"),
+        legend=dict(orientation="h", x=0, xanchor="left", y=-0.3, yanchor="top"),
     )
     layout["xaxis"]["type"] = "date"
+    del layout["title"]  # the region's own heading names the chart, beside the unit switch
+    layout["margin"]["t"] = 8
     return go.Figure(data=traces, layout=layout).to_json()
 
 

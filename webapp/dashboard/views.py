@@ -62,38 +62,60 @@ def index():
     return render_template("dashboard/index.html", **context)
 
 
+COMPARED = ("clicks", "visitors", "applications", "unmatched")
+
+
 @bp.get("/partials/cards")
 def cards():
-    """The summary cards, each with its change against the previous period of the same
-    length, or the next step for someone without clicks yet."""
+    """The summary cards, or the next step for someone without clicks yet. Their changes
+    against the previous period arrive from /partials/changes, so the numbers come first."""
     scope = current_scope()
     now = utcnow()
-    before = wording.previous_period(scope, now)
     with settled_reading() as connection:
         counted = read_apart(visitors.visitor_count, scope)
-        earlier = read_apart(queries.summary, before) if before else None
         summary = queries.summary(connection, scope, counted.result)
         options = dict(listings.application_options(connection))
         week = activity.people_this_week(connection, scope.zone, now)
         failing = failing_channels(connection)
-    previous = earlier.result() if earlier else None
-    period = wording.period_name(scope, now) if before else ""
-
-    def compared(name: str) -> dict:
-        current, old = getattr(summary, name), getattr(previous, name) if previous else None
-        return {"text": wording.change(current, old, period),
-                "direction": wording.direction(current, old)}
-
     return render_template(
         "dashboard/_cards.html", summary=summary, filters=scope.filters,
         has_applications=bool(summary.clicks) or bool(options),
-        left_out=kind_words.left_out(summary.left_out),
-        changes={name: compared(name) for name in ("clicks", "visitors", "applications",
-                                                   "unmatched")},
+        left_out=kind_words.left_out(summary.left_out), compared=COMPARED,
+        compares=wording.previous_period(scope, now) is not None,
         week=week, week_names=sorted(options[each] for each in week.applications
                                      if each in options),
         failing=failing,
     )
+
+
+def _given_counts() -> queries.Counted | None:
+    """The current counts the cards put in the changes URL, or None if one is missing."""
+    try:
+        return queries.Counted(*(max(0, int(request.args[name])) for name in COMPARED))
+    except (KeyError, ValueError):
+        return None
+
+
+@bp.get("/partials/changes")
+def changes():
+    """Each card's change against the previous period of the same length ("+12 % vs
+    previous 30 days"), swapped into the cards out of band. The cards pass their own counts
+    in the URL, so only the previous period is read here (a changed URL only changes what
+    its own reader sees)."""
+    scope = current_scope()
+    now = utcnow()
+    before = wording.previous_period(scope, now)
+    current = _given_counts()
+    if before is None or current is None:
+        abort(404)
+    with settled_reading() as connection:
+        earlier = read_apart(visitors.visitor_count, before)  # the costliest read, beside
+        then = queries.counted(connection, before, earlier.result)
+    period = wording.period_name(scope, now)
+    found = {name: (wording.change(getattr(current, name), getattr(then, name), period),
+                    wording.direction(getattr(current, name), getattr(then, name)))
+             for name in COMPARED}
+    return render_template("dashboard/_changes.html", found=found)
 
 
 def _chosen_unit() -> str | None:

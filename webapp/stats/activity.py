@@ -22,7 +22,7 @@ from webapp.stats.rollups import (
 )
 from webapp.stats.scope import Scope, applications, clicks, links
 
-TREND_POINTS = 30  # a sparkline's points at most: days, or runs of days for longer windows
+TREND_POINTS = 31  # a sparkline's points at most: the 31 UTC days a 30-day window touches, or runs of days
 UTC = ZoneInfo("UTC")
 
 Activity = namedtuple("Activity", "people clicks trend last_person new_since_applied")

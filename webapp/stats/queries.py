@@ -107,6 +107,31 @@ def summary(
     )
 
 
+class Counted(NamedTuple):
+    """The counts a card compares with the previous period."""
+
+    clicks: int
+    visitors: int
+    applications: int
+    unmatched: int
+
+
+def counted(connection: Connection, scope: Scope, visitors: Callable[[], int]) -> Counted:
+    """The cards' counts without what they leave out or the last click: for the previous
+    period, where only the kinds counted are read. visitors yields the visitor count a caller
+    ran elsewhere at the same time."""
+    per_link = link_totals(connection, scope)
+    owners = _attribution(connection)
+    return Counted(
+        clicks=sum(totals.clicks for totals in per_link.values()),
+        visitors=visitors(),
+        applications=len({owners[tracking_id][0] for tracking_id in per_link
+                          if tracking_id in owners}),
+        unmatched=sum(totals.clicks for tracking_id, totals in per_link.items()
+                      if tracking_id not in owners),
+    )
+
+
 def sources(connection: Connection, scope: Scope) -> list[str | None]:
     """Every source clicks came with (None for none), whatever the window, up to one past
     SOURCE_SPLIT_LIMIT: a few index jumps."""
