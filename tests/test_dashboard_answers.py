@@ -75,7 +75,8 @@ def test_each_applications_activity_in_the_range(app, history):
 
 def test_people_this_week_against_the_week_before(app, history):
     with app.app_context(), get_db().engine.connect() as connection:
-        week = activity.people_this_week(connection, UTC, history["now"])
+        week = activity.people_this_week(connection, Scope.of(Filters(), UTC, history["now"]),
+                                         history["now"])
     assert week.applications == {history["acme"]} and week.previous == 1
 
 

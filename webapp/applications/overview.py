@@ -12,6 +12,9 @@ from webapp.stats.activity import NO_ACTIVITY, Activity
 SORTS = {"active": True, "company": False, "status": False, "applied": True, "people": True,
          "clicks": True}
 DEFAULT_SORT = "active"
+SORT_LABELS = {"active": "Most recently active", "company": "Company", "status": "Status",
+               "applied": "Applied on (newest)", "people": "People (most)",
+               "clicks": "Clicks (most)"}
 
 
 @dataclass(frozen=True)

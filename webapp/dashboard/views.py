@@ -1,6 +1,7 @@
 """The dashboard: a page whose regions load lazily, one endpoint per region, filters in the URL."""
 
 from collections import namedtuple
+from functools import partial
 
 from flask import Blueprint, abort, redirect, render_template, request
 from flask_login import login_required
@@ -45,10 +46,10 @@ def _board_context(filters: Filters) -> dict:
         sources = listings.known_sources(connection)
     if filters.source and filters.source not in sources:
         sources.append(filters.source)
-    return dict(filters=filters, presets=PRESET_LABELS, custom=CUSTOM, applications=options,
-                sources=sources, who_labels=WHO_LABELS,
-                range_label=wording.range_label(scope, utcnow()),
-                chips=chips.chips(filters, dict(options)))
+    return {"filters": filters, "presets": PRESET_LABELS, "custom": CUSTOM,
+            "applications": options, "sources": sources, "who_labels": WHO_LABELS,
+            "range_label": wording.range_label(scope, utcnow()),
+            "chips": chips.chips(filters, dict(options))}
 
 
 @bp.get("/")
@@ -73,9 +74,10 @@ def cards():
     now = utcnow()
     with settled_reading() as connection:
         counted = read_apart(visitors.visitor_count, scope)
+        weekly = read_apart(partial(activity.people_this_week, now=now), scope)
         summary = queries.summary(connection, scope, counted.result)
         options = dict(listings.application_options(connection))
-        week = activity.people_this_week(connection, scope.zone, now)
+        week = weekly.result()
         failing = failing_channels(connection)
     return render_template(
         "dashboard/_cards.html", summary=summary, filters=scope.filters,

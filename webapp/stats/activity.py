@@ -4,9 +4,9 @@ Every figure comes from the day rollups (webapp.stats.rollups) in a fixed number
 however many applications there are: no query per application."""
 
 from collections import Counter, namedtuple
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from math import ceil
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, select
 
@@ -23,7 +23,6 @@ from webapp.stats.rollups import (
 from webapp.stats.scope import Scope, applications, clicks, links
 
 TREND_POINTS = 31  # a sparkline's points at most: the 31 UTC days a 30-day window touches, or runs of days
-UTC = ZoneInfo("UTC")
 
 Activity = namedtuple("Activity", "people clicks trend last_person new_since_applied")
 NO_ACTIVITY = Activity(0, 0, (), None, False)
@@ -72,11 +71,20 @@ def _trend(per_day: Counter, first_day: date, last_day: date) -> tuple[int, ...]
     return tuple(points)
 
 
+def last_people(connection: Connection, scope: Scope) -> dict[str, datetime]:
+    """Each tracking id's last person's click, of all time (the scope gives the zone)."""
+    ever = Scope(Filters(range="all", who=PERSON), scope.zone, None, None)
+    return {tracking_id: totals.last
+            for (_kind, tracking_id), totals in kind_totals(connection, ever).items()}
+
+
 def application_activity(
-    connection: Connection, scope: Scope, now: datetime, applied_on: dict[int, date | None]
+    connection: Connection, scope: Scope, now: datetime, applied_on: dict[int, date | None],
+    lasts: Callable[[], dict[str, datetime]] | None = None,
 ) -> dict[int, Activity]:
     """Activity of each application in applied_on (its id -> the day you applied) in the
-    scope's window; applications nobody clicked get NO_ACTIVITY."""
+    scope's window; applications nobody clicked get NO_ACTIVITY. lasts, when given, yields
+    last_people's answer, run elsewhere at the same time (it reads all time)."""
     owner = owners(connection)
     people: Counter = Counter()
     every: Counter = Counter()
@@ -85,12 +93,11 @@ def application_activity(
             every[owner[tracking_id]] += totals.clicks
             if kind == PERSON:
                 people[owner[tracking_id]] += totals.clicks
-    ever = Scope(Filters(range="all", who=PERSON), scope.zone, None, None)
     last_person: dict[int, datetime] = {}
-    for (_kind, tracking_id), totals in kind_totals(connection, ever).items():
+    for tracking_id, last in (lasts() if lasts else last_people(connection, scope)).items():
         if tracking_id in owner:
             seen = last_person.get(owner[tracking_id])
-            last_person[owner[tracking_id]] = max(seen or totals.last, totals.last)
+            last_person[owner[tracking_id]] = max(seen or last, last)
     per_day: dict[int, Counter] = {}
     for (tracking_id, day), count in _people_per_day(connection, scope).items():
         if tracking_id in owner:
@@ -115,10 +122,11 @@ def application_activity(
 Week = namedtuple("Week", "applications previous")
 
 
-def people_this_week(connection: Connection, zone: ZoneInfo, now: datetime) -> Week:
+def people_this_week(connection: Connection, scope: Scope, now: datetime) -> Week:
     """The applications a person clicked in the last 7 days (ids), and how many had one in
-    the 7 days before."""
+    the 7 days before (the scope gives the zone)."""
     owner = owners(connection)
+    zone = scope.zone
 
     def clicked(start: datetime, end: datetime) -> set[int]:
         scope = Scope(Filters(range="all", who=PERSON), zone, start, end)
