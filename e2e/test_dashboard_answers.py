@@ -62,6 +62,18 @@ def test_numbers_first_with_their_change_range_button_and_chips(signed_in: Page,
     expect(page.locator(".js-plotly-plot")).to_have_count(1)
     assert_good(page)
 
+    # A source switched off in the legend stays off when the chart refreshes itself.
+    page.locator("#chart-per_day g.traces", has_text="resume").locator("rect.legendtoggle").click()
+    expect(page.locator("#chart-per_day g.traces", has_text="resume")).to_have_css(
+        "opacity", "0.5")  # Plotly greys a hidden source's legend entry
+    page.evaluate("() => { document.getElementById('chart-per_day').dataset.old = '1'; }")
+    page.evaluate("() => htmx.trigger(document.body, 'kinds-changed')")  # what a refresh does
+    expect(page.locator("#chart-per_day[data-old]")).to_have_count(0)  # a new region came
+    expect(page.locator("#chart-per_day g.traces", has_text="resume")).to_have_css(
+        "opacity", "0.5")
+    expect(page.locator("#chart-per_day g.traces", has_text="linkedin")).to_have_css(
+        "opacity", "1")
+
     page.locator("#range-button").click()
     assert_good(page)  # the open range menu fits too
     page.get_by_label("24 hours").check()

@@ -34,7 +34,7 @@
       if (hidden.indexOf(trace.name) !== -1) { trace.visible = "legendonly"; }
     });
     window.Plotly.react(element, figure.data, themed(figure.layout || {}), {
-      responsive: true, displaylogo: false, displayModeBar: false
+      responsive: true, displaylogo: false, displayModeBar: false, showTips: false
     }).then(function () {
       if (element.dataset.watched) { return; }
       element.dataset.watched = "1";
