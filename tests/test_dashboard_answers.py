@@ -48,8 +48,8 @@ def history(app):
     return {"acme": acme, "globex": globex, "initech": initech, "now": now}
 
 
-def found(app, history, filters=Filters()):
-    scope = Scope.of(filters, UTC, history["now"])
+def found(app, history, filters=None):
+    scope = Scope.of(filters or Filters(), UTC, history["now"])
     ids = [history[name] for name in ("acme", "globex", "initech")]
     with app.app_context(), get_db().engine.connect() as connection:
         days = {row.id: row.applied_on for row in connection.execute(

@@ -12,7 +12,7 @@ from webapp.timeutil import utcnow
 
 REGIONS = ["/partials/cards", "/partials/per-day", "/partials/by-source",
            "/partials/by-application", "/partials/clicks"]
-PAGES = [*REGIONS, "/", "/unmatched", "/export.csv"]
+PAGES = [*REGIONS, "/", "/unmatched", "/export.csv", "/applications"]
 
 
 def test_twenty_thousand_sources_break_no_view(app, client, auth, api_key):
