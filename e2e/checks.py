@@ -7,7 +7,8 @@ from playwright.sync_api import Page
 _axe = Axe()
 
 # Elements whose box is outside the viewport on purpose: the skip link waits off-screen until
-# focused; visually hidden text is clipped to one pixel. A box cut off by an ancestor that
+# focused; visually hidden text is clipped to one pixel; Plotly measures text in an SVG it
+# parks at -10000 px (#js-plotly-tester). A box cut off by an ancestor that
 # hides its overflow shows only inside that ancestor; one inside a scrolling box counts.
 _OFF_SCREEN = """() => {
   const width = document.documentElement.clientWidth;
@@ -21,7 +22,7 @@ _OFF_SCREEN = """() => {
   };
   const found = [];
   for (const element of document.querySelectorAll("body *")) {
-    if (element.closest(".skip-link, .visually-hidden, datalist, template")) continue;
+    if (element.closest(".skip-link, .visually-hidden, datalist, template, #js-plotly-tester")) continue;
     const box = element.getBoundingClientRect();
     if (!box.width || !box.height || getComputedStyle(element).visibility === "hidden") continue;
     if (outside(box) && !clipped(element)) {

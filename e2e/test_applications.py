@@ -25,7 +25,7 @@ def test_add_an_application_and_copy_its_tracked_link(signed_in: Page, server):
     main_nav = signed_in.get_by_role("navigation", name="Main")
     main_nav.get_by_role("link", name="Applications").click()
     row = signed_in.get_by_role("row").filter(has_text="Acme Corp")
-    expect(row.get_by_role("cell").nth(4)).to_have_text("2")
+    expect(row.locator("td[data-label=Links]")).to_have_text("2")
 
 
 def test_archive_and_restore(signed_in: Page, server):

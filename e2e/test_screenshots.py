@@ -19,10 +19,23 @@ def test_dashboard_and_application_screenshots(signed_in: Page, server, server_d
     page.set_viewport_size({"width": 1280, "height": 1400})
 
     page.goto(f"{server}/?range=90d")
-    expect(page.locator(".js-plotly-plot")).to_have_count(3)
+    expect(page.locator(".js-plotly-plot")).to_have_count(1)
+    expect(page.locator("#ranked-by_application .ranked li")).to_have_count(8)
+    expect(page.locator("#change-clicks")).not_to_be_empty()
     expect(page.locator("#clicks tbody tr")).to_have_count(25)
     page.screenshot(path=SCREENSHOTS / "dashboard.png", full_page=False)
 
+    page.goto(f"{server}/applications")
+    expect(page.locator("svg.sparkline").first).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "applications.png", full_page=False)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{server}/")
+    expect(page.locator("#change-clicks")).not_to_be_empty()
+    page.screenshot(path=SCREENSHOTS / "dashboard-phone.png", full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 1400})
+
+    page.goto(f"{server}/?range=90d")
     page.locator("#clicks tbody tr a").first.click()
     expect(page.locator(".js-plotly-plot")).to_be_visible()
     expect(page.get_by_role("heading", name="Tracked links")).to_be_visible()

@@ -1,7 +1,7 @@
 """Chart figures: titles, axis labels, stable colours, and untrusted strings kept as text."""
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 from webapp import charts
 
@@ -28,11 +28,11 @@ def test_source_colours_are_stable_and_known_sources_keep_theirs():
     assert first == charts.source_colour("newsletter") and first in charts.PALETTE
 
 
-def test_same_source_same_colour_on_every_chart():
-    day = json.loads(charts.per_day([date(2025, 1, 1)], {"linkedin": [3], "email": [1]}))
-    bars = json.loads(charts.by_source([("linkedin", 3), ("email", 1)]))
-    colours = {trace["name"]: trace["marker"]["color"] for trace in day["data"]}
-    assert bars["data"][0]["marker"]["color"] == [colours["linkedin"], colours["email"]]
+def test_same_source_same_colour_on_every_visit():
+    first = json.loads(charts.per_day([date(2025, 1, 1)], {"linkedin": [3], "email": [1]}))
+    again = json.loads(charts.per_day([date(2025, 1, 2)], {"email": [2], "linkedin": [1]}))
+    colours = {trace["name"]: trace["marker"]["color"] for trace in first["data"]}
+    assert colours == {trace["name"]: trace["marker"]["color"] for trace in again["data"]}
 
 
 def test_per_day_is_stacked_with_titles_and_axis_labels():
@@ -41,7 +41,6 @@ def test_per_day_is_stacked_with_titles_and_axis_labels():
     ))
     layout = figure["layout"]
     assert layout["barmode"] == "stack"
-    assert layout["title"]["text"] == "Clicks per day"
     assert layout["xaxis"]["title"]["text"] == "Day (your time zone)"
     assert layout["yaxis"]["title"]["text"] == "Clicks"
     assert [trace["name"] for trace in figure["data"]] == ["linkedin", charts.NO_SOURCE]
@@ -49,31 +48,23 @@ def test_per_day_is_stacked_with_titles_and_axis_labels():
     assert "clicks" in figure["data"][0]["hovertemplate"]
 
 
-def test_ranked_charts_have_titles_and_axis_labels():
-    source = json.loads(charts.by_source([("linkedin", 5)]))["layout"]
-    application = json.loads(charts.by_application([("Acme - Engineer", 5)]))["layout"]
-    assert (source["title"]["text"], source["xaxis"]["title"]["text"],
-            source["yaxis"]["title"]["text"]) == ("Clicks by source", "Clicks", "Source")
-    assert (application["title"]["text"], application["yaxis"]["title"]["text"]) == (
-        "Clicks by application", "Application")
+def test_hover_gives_each_bucket_its_total_and_hours_have_their_own_titles():
+    figure = json.loads(charts.per_day(
+        [datetime(2025, 1, 1, 9), datetime(2025, 1, 1, 10)], {"linkedin": [1, 2], "email": [3, 0]},
+        "hour"))
+    assert charts.UNITS["hour"][0] == "Clicks per hour"
+    assert all(trace["customdata"] == [4, 2] for trace in figure["data"])
+    assert "of %{customdata} clicks" in figure["data"][0]["hovertemplate"]
+    assert charts.bucket_label(datetime(2025, 1, 1, 9), "hour") == "Wed 01 Jan 2025, 09:00"
+
+
+def test_sparkline_points_fit_the_box_and_start_at_the_bottom_for_zero():
+    points = [tuple(map(float, pair.split(","))) for pair in charts.sparkline((0, 2, 1)).split()]
+    assert points[0] == (0.0, charts.SPARK_HEIGHT - 1) and points[1][1] == 1.0
+    assert points[-1][0] == charts.SPARK_WIDTH and charts.sparkline(()) == ""
 
 
 def test_untrusted_strings_never_reach_a_figure_as_markup():
-    figures = [
-        charts.per_day([date(2025, 1, 1)], {XSS: [1]}),
-        charts.by_source([(XSS, 1)]),
-        charts.by_application([(f"{XSS} - A & B", 1)]),
-    ]
-    for figure in figures:
-        strings = list(strings_in(json.loads(figure)))
-        assert not any("<img" in value for value in strings)
-        assert any(ESCAPED in value for value in strings)
-    application = json.loads(figures[2])["data"][0]
-    assert application["customdata"] == [f"{ESCAPED} - A &amp; B"]
-
-
-def test_long_application_labels_are_shortened_but_hover_keeps_them_whole():
-    label = "Very Long Company Name Incorporated - Principal Staff Engineer, Platform"
-    trace = json.loads(charts.by_application([(label, 1)]))["data"][0]
-    assert len(trace["y"][0]) == charts.LABEL_LENGTH and trace["y"][0].endswith("…")
-    assert trace["customdata"] == [label]
+    strings = list(strings_in(json.loads(charts.per_day([date(2025, 1, 1)], {XSS: [1]}))))
+    assert not any("<img" in value for value in strings)
+    assert any(ESCAPED in value for value in strings)

@@ -52,11 +52,17 @@ def test_every_view_needs_login(client, user, path):
 def test_page_has_filters_and_lazy_regions(client, auth):
     auth.login()
     page = client.get("/?range=7d&source=linkedin&who=bot").get_data(as_text=True)
-    for name, label in (("range", "Range"), ("from", "From"), ("to", "To"),
+    for name, label in (("from", "From"), ("to", "To"),
                         ("source", "Source"), ("application", "Application"), ("who", "Who")):
         assert f'<label for="filter-{name}">{label}</label>' in page
         assert re.search(rf'<(select|input)[^>]*id="filter-{name}"', page), name
     assert re.search(r'<option value="bot" selected>Bots</option>', page)
+    assert re.search(r'<input type="radio" name="range" value="7d" checked>', page)
+    # The range button states its dates; each narrowing filter is a chip that removes it.
+    assert re.search(r'<summary id="range-button"[^>]*>Last 7 days: \d', page)
+    assert 'aria-label="Remove filter Source: linkedin"' in page
+    assert re.search(r'aria-label="Remove filter Who: Bots"[^>]*>', page)
+    assert 'href="/?range=7d&amp;who=bot"' in page  # the source chip leaves the rest
     for region in REGIONS:
         assert re.search(rf'hx-get="{region}\?[^"]*range=7d', page), region
     assert 'hx-trigger="load"' in page
@@ -69,7 +75,11 @@ def test_filter_change_from_htmx_swaps_only_the_regions_and_pushes_the_url(clien
     response = client.get("/?range=90d&source=email&from=&to=", headers={"HX-Request": "true"})
     body = response.get_data(as_text=True)
     assert response.headers["HX-Push-Url"] == "/?range=90d&source=email"
-    assert body.lstrip().startswith('<div id="regions"') and "<html" not in body
+    assert body.lstrip().startswith('<div id="board"') and "<html" not in body
+    # The bar comes back with the filters in force: a preset leaves no stale dates.
+    stale = client.get("/?range=7d&from=2025-01-01&to=2025-01-31",
+                       headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'id="filter-from" name="from" type="date" value=""' in stale
 
 
 @pytest.mark.parametrize("region", REGIONS)
@@ -86,19 +96,52 @@ def test_cards_count_the_clicks(client, auth, clicked):
     auth.login()
     body = client.get("/partials/cards").get_data(as_text=True)
     values = re.findall(r'class="stat-value[^"]*">([^<]+)<', body)
-    assert values[:4] == ["2", "2", "1", "0"]  # the click without a user agent is a bot
+    assert values[1:5] == ["2", "2", "1", "0"]  # the click without a user agent is a bot
+    assert values[0].strip() == "1"  # applications a person clicked this week
+    assert ('hx-get="/partials/changes?clicks=2&amp;visitors=2&amp;applications=1&amp;unmatched=0"'
+            ' hx-trigger="load" hx-swap="none"') in body
+    assert '<small class="change" id="change-clicks"' in body
+    # Nothing in the 30 days before: every count says so rather than inventing a percentage.
+    changes = client.get("/partials/changes?clicks=2&visitors=2&applications=1&unmatched=0"
+                         ).get_data(as_text=True)
+    assert changes.count('hx-swap-oob="true">none in the previous 30 days</small>') == 3
+    assert 'id="change-unmatched" aria-live="polite" hx-swap-oob="true">none in the previous 30 days either<' in changes
+    assert client.get("/partials/changes?range=all&clicks=2&visitors=2&applications=1&unmatched=0"
+                      ).status_code == 404
+    assert client.get("/partials/changes?clicks=2").status_code == 404
+    assert re.search(r'<time datetime="[^"]+" title="\d{4}-\d\d-\d\d \d\d:\d\d">5 min ago</time>', body)
     assert '<small class="left-out"' in body and "+ 1 bot<" in body
     everyone = client.get("/partials/cards?who=everyone").get_data(as_text=True)
-    assert re.findall(r'class="stat-value[^"]*">([^<]+)<', everyone)[:4] == ["3", "2", "1", "1"]
+    assert re.findall(r'class="stat-value[^"]*">([^<]+)<', everyone)[1:5] == ["3", "2", "1", "1"]
     assert "left-out" not in everyone
 
 
-def test_charts_carry_their_figure_as_escaped_data(client, auth, clicked):
+def test_the_time_chart_carries_its_figure_as_escaped_data_and_a_table(client, auth, clicked):
     auth.login()
-    body = client.get("/partials/by-source").get_data(as_text=True)
+    body = client.get("/partials/per-day?source=linkedin").get_data(as_text=True)
     assert 'class="chart"' in body and "data-figure=" in body
-    assert XSS not in body and "<img" not in body
-    assert "&amp;lt;img src=x onerror=alert(1)&amp;gt;" in body
+    assert '<div class="visually-hidden">\n  <table>' in body and "<caption>Clicks per day" in body
+    assert 'aria-pressed="true"' in body  # the day/week/month switch says which is on
+    weekly = client.get("/partials/per-day?by=week").get_data(as_text=True)
+    assert "Clicks per week" in weekly and 'hx-get="/partials/per-day?by=week"' in weekly
+    hourly = client.get("/partials/per-day?range=24h").get_data(as_text=True)
+    assert "Clicks per hour" in hourly
+
+
+def test_ranked_lists_filter_the_dashboard_and_keep_labels_as_text(app, client, auth, clicked):
+    auth.login()
+    for number in range(10):
+        add_application(app, f"Firm {number}", "Dev", {f"firm-{number}": "email"})
+    add_clicks(app, *({"tracking_id": f"firm-{number}", "clicked_at": utcnow() - timedelta(hours=1)}
+                      for number in range(10)))
+    body = client.get("/partials/by-application").get_data(as_text=True)
+    assert body.count('<a class="ranked-label"') == 8 and "Other" not in body
+    assert "View all 11 applications" in body
+    assert re.search(rf'hx-get="/\?application={clicked}" hx-target="#board"', body)
+    everything = client.get("/partials/by-application?all=1").get_data(as_text=True)
+    assert everything.count('<a class="ranked-label"') == 11
+    sources = client.get("/partials/by-source?who=everyone").get_data(as_text=True)
+    assert XSS not in sources and 'hx-get="/?source=linkedin&amp;who=everyone"' in sources
 
 
 def test_xss_user_agent_is_shown_as_text(client, auth, clicked):
@@ -177,7 +220,7 @@ def test_unmatched_registration_attributes_earlier_clicks(app, client, auth, cli
         link = session.scalar(select(TrackingLink).where(TrackingLink.tracking_id == "ghost-id"))
     assert link.source == "email"
     after = client.get("/unmatched").get_data(as_text=True)
-    assert "Registered ghost-id" in after and "<code>ghost-id</code>" not in after
+    assert "Registered ghost-id" in after and "<code class=\"break\">ghost-id</code>" not in after
     body = client.get("/partials/clicks?source=email&who=everyone").get_data(as_text=True)
     assert "Acme - Engineer" in body and "Unmatched" not in body
 

@@ -163,8 +163,8 @@ def test_late_attribution_of_unmatched_clicks(app, job_search):
     everything = Filters(range="all")
     unknown = lambda connection, scope: listings.unmatched(connection)  # noqa: E731
     assert [row.tracking_id for row in run(app, unknown)] == ["stray"]
-    before = run(app, queries.clicks_by_application, everything)
-    assert "Acme - Engineer" in dict(before) and len(before) == 2
+    before = run(app, queries.applications_ranked, everything)
+    assert [label for _id, label, _count in before] == ["Acme - Engineer", "Globex - Architect"]
 
     with app.app_context():
         with get_db().write_sessions() as session, session.begin():
@@ -173,7 +173,8 @@ def test_late_attribution_of_unmatched_clicks(app, job_search):
 
     summary = run(app, queries.summary, everything)
     assert (summary.unmatched, summary.clicks) == (0, 7)
-    assert dict(run(app, queries.clicks_by_application, everything))["Acme - Engineer"] == 5
+    assert run(app, queries.applications_ranked, everything)[0] == (
+        job_search["acme"], "Acme - Engineer", 5)
     assert run(app, unknown) == []
     acme = Filters(range="all", application_id=job_search["acme"])
     acme_rows, _older = run(app, listings.click_page, acme)
@@ -192,14 +193,17 @@ def test_unmatched_lists_counts_first_and_last_seen_bots_included(app):
     ]
 
 
-def test_top_applications_and_the_rest_as_other(app):
-    for number in range(5):
-        add_application(app, f"Company {number}", "Engineer", {f"t{number}": "linkedin"})
+def test_every_application_is_ranked_none_hidden_as_other(app):
+    ids = []
+    for number in range(12):
+        ids.append(add_application(app, f"Company {number:02d}", "Engineer",
+                                   {f"t{number}": "linkedin"}))
         add_clicks(app, *({"tracking_id": f"t{number}", "clicked_at": NOW - timedelta(hours=1)}
-                          for _ in range(number + 1)))
-    rows = run(app, queries.clicks_by_application, Filters(), UTC, 3)
-    assert rows == [("Company 4 - Engineer", 5), ("Company 3 - Engineer", 4),
-                    ("Company 2 - Engineer", 3), ("Other", 3)]
+                          for _ in range(number % 4 + 1)))
+    rows = run(app, queries.applications_ranked, Filters())
+    assert len(rows) == 12 and [count for _id, _label, count in rows] == sorted(
+        (number % 4 + 1 for number in range(12)), reverse=True)
+    assert rows[0] == (ids[3], "Company 03 - Engineer", 4)  # ties by company
 
 
 def test_pagination_newest_first(app):

@@ -5,7 +5,7 @@ labels and hover text, so every such string is escaped before it reaches a figur
 
 import hashlib
 import html
-from datetime import date
+from datetime import date, datetime
 
 import plotly.graph_objects as go
 
@@ -23,10 +23,6 @@ SOURCE_COLOURS = {
 }
 # Other sources draw from this palette by a hash of their name: stable across requests.
 PALETTE = ("#c2410c", "#0f766e", "#7c3aed", "#b45309", "#be185d", "#15803d", "#1d4ed8", "#854d0e")
-APPLICATION_COLOUR = "#2f6fb5"
-OTHER = "Other"  # the bar queries.clicks_by_application sums the rest into
-OTHER_COLOUR = "#a0a7ad"
-LABEL_LENGTH = 40
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
 
@@ -43,9 +39,9 @@ def source_colour(source: str | None) -> str:
     return PALETTE[int.from_bytes(digest, "big") % len(PALETTE)]
 
 
-def _short(label: str) -> str:
-    """Long "Company - Title" labels would squeeze the bars; hover text keeps them whole."""
-    return label if len(label) <= LABEL_LENGTH else label[: LABEL_LENGTH - 1] + "…"
+def source_name(source: str | None) -> str:
+    """A source as the page names it (raw text: the template escapes it)."""
+    return source if source is not None else NO_SOURCE
 
 
 def _layout(title: str, x_title: str, y_title: str, **extra) -> dict:
@@ -65,6 +61,7 @@ def _layout(title: str, x_title: str, y_title: str, **extra) -> dict:
 
 # How each bucket unit is titled, labelled on the axis and dated in the hover text.
 UNITS = {
+    "hour": ("Clicks per hour", "Hour (your time zone)", "%{x|%a %d %b, %H:00}"),
     "day": ("Clicks per day", "Day (your time zone)", "%{x|%a %d %b %Y}"),
     "week": ("Clicks per week", "Week starting (your time zone)", "Week of %{x|%d %b %Y}"),
     "month": ("Clicks per month", "Month (your time zone)", "%{x|%B %Y}"),
@@ -72,52 +69,51 @@ UNITS = {
 }
 
 
-def per_day(days: list[date], series: dict[str | None, list[int]], unit: str = "day") -> str:
-    """A bar per local day (or week, month, year), stacked by source."""
+# How the accessible table beside a chart names each bucket.
+BUCKET_LABELS = {"hour": "%a %d %b %Y, %H:00", "day": "%a %d %b %Y", "week": "Week of %d %b %Y",
+                 "month": "%B %Y", "year": "%Y"}
+
+
+def bucket_label(start: date | datetime, unit: str) -> str:
+    return start.strftime(BUCKET_LABELS[unit])
+
+
+def per_day(days: list[date] | list[datetime], series: dict[str | None, list[int]],
+            unit: str = "day") -> str:
+    """A bar per local hour (or day, week, month, year), stacked by source; the hover names
+    the bucket's total beside the source's count."""
     title, axis, when = UNITS[unit]
     x = [day.isoformat() for day in days]
+    totals = [sum(counts) for counts in zip(*series.values(), strict=True)]
     traces = [
         go.Bar(
             x=x, y=counts, name=text(source), marker_color=source_colour(source),
-            hovertemplate=when + "<br>%{y} clicks<extra>%{fullData.name}</extra>",
+            customdata=totals,
+            hovertemplate=when + "<br>%{y} of %{customdata} clicks<extra>%{fullData.name}</extra>",
         )
         for source, counts in sorted(series.items(), key=lambda item: -sum(item[1]))
     ]
     layout = _layout(
         title, axis, "Clicks", barmode="stack",
-        legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom"),
+        # Under the plot, from the left: a phone's narrow chart wraps it instead of pushing
+        # it off the screen.
+        legend=dict(orientation="h", x=0, xanchor="left", y=-0.3, yanchor="top"),
     )
     layout["xaxis"]["type"] = "date"
+    del layout["title"]  # the region's own heading names the chart, beside the unit switch
+    layout["margin"]["t"] = 8
     return go.Figure(data=traces, layout=layout).to_json()
 
 
-def by_source(rows: list[tuple[str | None, int]]) -> str:
-    """Clicks per source, largest first, each bar in its source's colour."""
-    labels = [text(source) for source, _count in rows]
-    figure = go.Figure(
-        go.Bar(
-            x=[count for _source, count in rows], y=labels, orientation="h",
-            marker_color=[source_colour(source) for source, _count in rows],
-            hovertemplate="%{y}<br>%{x} clicks<extra></extra>",
-        ),
-        layout=_layout("Clicks by source", "Clicks", "Source", showlegend=False),
-    )
-    figure.update_yaxes(autorange="reversed")
-    return figure.to_json()
+SPARK_WIDTH, SPARK_HEIGHT = 80, 20
 
 
-def by_application(rows: list[tuple[str, int]]) -> str:
-    """Clicks per application ("Company - Title"), top ones first."""
-    labels = [text(_short(label)) for label, _count in rows]
-    figure = go.Figure(
-        go.Bar(
-            x=[count for _label, count in rows], y=labels, orientation="h",
-            marker_color=[OTHER_COLOUR if label == OTHER else APPLICATION_COLOUR
-                          for label, _count in rows],
-            customdata=[text(label) for label, _count in rows],
-            hovertemplate="%{customdata}<br>%{x} clicks<extra></extra>",
-        ),
-        layout=_layout("Clicks by application", "Clicks", "Application", showlegend=False),
-    )
-    figure.update_yaxes(autorange="reversed")
-    return figure.to_json()
+def sparkline(values: tuple[int, ...] | list[int]) -> str:
+    """The points attribute of an SVG polyline drawing values in a SPARK_WIDTH x
+    SPARK_HEIGHT box (numbers only, so the page carries no script and no untrusted text)."""
+    if not values:
+        return ""
+    top = max(values) or 1
+    step = SPARK_WIDTH / max(len(values) - 1, 1)
+    return " ".join(f"{index * step:.1f},{SPARK_HEIGHT - 1 - value * (SPARK_HEIGHT - 2) / top:.1f}"
+                    for index, value in enumerate(values))

@@ -1,4 +1,5 @@
-// Draws the dashboard's Plotly charts whenever htmx brings one in, in the page's theme.
+// Draws the dashboard's Plotly charts whenever htmx brings one in, in the page's theme; says
+// when a region or a filter change fails; keeps legends and the pager's focus across swaps.
 // The figures arrive as JSON in data-figure attributes: data, never code (CSP: script-src 'self').
 (function () {
   "use strict";
@@ -22,11 +23,26 @@
     return layout;
   }
 
+  // Legend entries a person switched off, per chart, so the 30 s refresh keeps them off.
+  var hiddenTraces = {};
+
   function draw(element) {
     if (!window.Plotly) { return; }
     var figure = JSON.parse(element.dataset.figure);
+    var hidden = hiddenTraces[element.id] || [];
+    (figure.data || []).forEach(function (trace) {
+      if (hidden.indexOf(trace.name) !== -1) { trace.visible = "legendonly"; }
+    });
     window.Plotly.react(element, figure.data, themed(figure.layout || {}), {
-      responsive: true, displaylogo: false, displayModeBar: false
+      responsive: true, displaylogo: false, displayModeBar: false, showTips: false
+    }).then(function () {
+      if (element.dataset.watched) { return; }
+      element.dataset.watched = "1";
+      element.on("plotly_restyle", function () {
+        hiddenTraces[element.id] = element.data.filter(function (trace) {
+          return trace.visible === "legendonly";
+        }).map(function (trace) { return trace.name; });
+      });
     });
   }
 
@@ -35,19 +51,103 @@
     if (root.querySelectorAll) { root.querySelectorAll(".chart[data-figure]").forEach(draw); }
   }
 
-  // A custom date means a custom range: switch the range menu so the filter says so.
-  function followDates(root) {
+  // The range menu: a preset applies at once and leaves no stale dates behind; custom dates
+  // wait for "Show these dates", so half-typed dates are not sent.
+  function rangeMenu(root) {
     if (!root.querySelectorAll) { return; }
-    root.querySelectorAll("#filter-from, #filter-to").forEach(function (input) {
-      input.addEventListener("change", function () {
-        var range = document.getElementById("filter-range");
-        if (range && input.value) { range.value = "custom"; }
+    root.querySelectorAll("#filter-from, #filter-to, #range-custom").forEach(function (input) {
+      input.addEventListener("change", function (event) {
+        event.stopPropagation();
+        var custom = document.getElementById("range-custom");
+        if (custom && input.type === "date" && input.value) { custom.checked = true; }
+      });
+    });
+    root.querySelectorAll(".range-picker input[name=range]:not([data-manual])").forEach(function (radio) {
+      radio.addEventListener("change", function () {
+        ["filter-from", "filter-to"].forEach(function (id) {
+          var field = document.getElementById(id);
+          if (field) { field.value = ""; }
+        });
       });
     });
   }
 
+  function region(element) {
+    return element && element.closest ? element.closest(".region") : null;
+  }
+
+  function retryButton(target) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary outline retry";
+    button.textContent = "Retry";
+    button.addEventListener("click", function () {
+      htmx.ajax("GET", target.getAttribute("hx-get"), { target: target, swap: "outerHTML" });
+    });
+    return button;
+  }
+
+  // A region that fails says so, with a retry, instead of spinning; a region that fails a
+  // refresh keeps what it showed, with the note above it.
+  function regionFailed(target, status) {
+    var note = target.querySelector(":scope > .region-error") || document.createElement("p");
+    note.className = "region-error";
+    note.setAttribute("role", "alert");
+    note.textContent = (status ? "This part could not load (the server answered " + status + "). "
+                               : "This part could not load: the server could not be reached. ");
+    note.appendChild(retryButton(target));
+    if (target.getAttribute("aria-busy") === "true") {
+      target.replaceChildren(note);
+      target.setAttribute("aria-busy", "false");
+    } else if (!note.parentNode) {
+      target.prepend(note);
+    }
+  }
+
+  // A filter change that fails says so and puts the form back as the page shows it.
+  function filterFailed(status) {
+    var form = document.getElementById("filters");
+    var problem = document.getElementById("filter-problem");
+    if (form) { form.reset(); }
+    if (problem) {
+      problem.textContent = "That filter could not be applied (" +
+        (status ? "the server answered " + status : "the server could not be reached") +
+        "); the dashboard still shows the filters above.";
+      problem.hidden = false;
+    }
+  }
+
+  function failed(event) {
+    var detail = event.detail;
+    var status = detail.xhr && detail.xhr.status ? detail.xhr.status : null;
+    var target = detail.target;
+    if (target && target.id === "board") { filterFailed(status); return; }
+    var found = region(target);
+    if (found) { regionFailed(found, status); }
+  }
+
+  // Paging keeps the keyboard on the pager: the same button if it is still there, else the
+  // other one.
+  var pagerFocus = null;
+
+  function rememberPager(event) {
+    var element = event.detail.elt;
+    pagerFocus = element && element.hasAttribute && element.hasAttribute("data-pager") ? element.id : null;
+  }
+
+  function restorePager(event) {
+    if (!pagerFocus || !event.detail.target || event.detail.target.id !== "clicks") { return; }
+    var same = document.getElementById(pagerFocus) || document.querySelector("#clicks [data-pager]");
+    pagerFocus = null;
+    if (same) { same.focus(); }
+  }
+
   function start() {
-    htmx.onLoad(function (root) { drawWithin(root); followDates(root); });
+    htmx.onLoad(function (root) { drawWithin(root); rangeMenu(root); });
+    document.body.addEventListener("htmx:responseError", failed);
+    document.body.addEventListener("htmx:sendError", failed);
+    document.body.addEventListener("htmx:beforeRequest", rememberPager);
+    document.body.addEventListener("htmx:afterSettle", restorePager);
     // Charts leaving the page release Plotly's listeners and WebGL-free SVG state.
     document.body.addEventListener("htmx:beforeCleanupElement", function (event) {
       var element = event.detail.elt;

@@ -4,15 +4,17 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import login_required
 from htmx_flask import request as htmx_request
 
+from webapp import charts
 from webapp.accounts import site
-from webapp.applications import csv_import, links, store
+from webapp.applications import csv_import, links, overview, store
 from webapp.applications.forms import FIELDS, LABELS, parse_application
-from webapp.dashboard.context import settled_reading
+from webapp.dashboard import wording
+from webapp.dashboard.context import read_apart, settled_reading
 from webapp.db import get_session
 from webapp.formatting import user_zone
 from webapp.models import APPLICATION_STATUSES, Application
-from webapp.stats import listings
-from webapp.stats.filters import Filters
+from webapp.stats import activity, listings
+from webapp.stats.filters import PRESET_LABELS, Filters
 from webapp.stats.scope import Scope
 from webapp.timeutil import utcnow
 
@@ -42,13 +44,33 @@ def _application_or_404(application_id: int) -> Application:
     return application
 
 
+def _sorting() -> tuple[str, bool | None]:
+    sort = request.args.get("sort", "")
+    order = request.args.get("order")
+    return (sort if sort in overview.SORTS else overview.DEFAULT_SORT,
+            {"asc": False, "desc": True}.get(order))
+
+
 def _render_index(values=None, errors=None, status=200):
     show_archived = request.args.get("archived") == "1"
     rows = store.list_applications(get_session(), include_archived=show_archived)
+    filters = Filters.from_args(request.args)
+    scope = Scope.of(filters, user_zone(), utcnow())
+    with settled_reading() as connection:
+        lasts = read_apart(activity.last_people, scope)  # all time: beside the window's reads
+        found = activity.application_activity(
+            connection, scope, utcnow(),
+            {row.application.id: row.application.applied_on for row in rows}, lasts.result)
+    search = request.args.get("q", "").strip()[:200]
+    sort, descending = _sorting()
+    shown = overview.overview(rows, found, search, sort, descending)
     return render_template(
-        "applications/index.html", rows=rows, show_archived=show_archived,
+        "applications/index.html", rows=shown, total=len(rows), show_archived=show_archived,
         values=values or {"status": "applied"}, errors=errors or {}, labels=LABELS,
-        statuses=APPLICATION_STATUSES,
+        statuses=APPLICATION_STATUSES, filters=filters, presets=PRESET_LABELS, search=search,
+        sort=sort, sort_labels=overview.SORT_LABELS, descending=overview.SORTS[sort] if descending is None else descending,
+        range_label=wording.range_label(scope, utcnow()), sparkline=charts.sparkline,
+        spark_size=(charts.SPARK_WIDTH, charts.SPARK_HEIGHT),
     ), status
 
 

@@ -1,11 +1,15 @@
-"""Time buckets for the clicks chart: days, weeks, months or years, whichever keeps a range
-to at most a few dozen to a couple of hundred bars (a year-1 click once asked for 740,000)."""
+"""Time buckets for the clicks chart: hours, days, weeks, months or years, whichever keeps a
+range to at most a few dozen to a couple of hundred bars (a year-1 click once asked for
+740,000); a person may ask for days, weeks or months within MAX_BARS."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 MAX_DAYS = 92  # 90 days stay daily bars
 MAX_WEEKS = 104
 MAX_MONTHS = 240
+MAX_HOURS = 25  # a day (25 h across a DST change; the 24 hours preset) draws hourly bars
+MAX_BARS = 400  # a unit a person picks is used while it draws at most this many bars
+CHOSEN_UNITS = ("day", "week", "month")
 
 
 def _month_start(day: date) -> date:
@@ -43,12 +47,28 @@ def unit_for(first: date, last: date) -> str:
     return "month" if months <= MAX_MONTHS else "year"
 
 
-def buckets(first: date, last: date) -> tuple[str, list[date]]:
+def buckets(first: date, last: date, chosen: str | None = None) -> tuple[str, list[date]]:
     """(unit, the start of every bucket from first's to last's), local dates; the first
-    bucket may start before first (a week's Monday): its counts start at first all the same."""
-    unit = unit_for(first, last)
+    bucket may start before first (a week's Monday): its counts start at first all the same.
+    A chosen unit (day, week or month) is kept unless it would draw over MAX_BARS bars."""
+    unit = chosen if chosen in CHOSEN_UNITS else unit_for(first, last)
     starts, current = [], _first_start(unit, first)
     while current <= last:
         starts.append(current)
+        if len(starts) > MAX_BARS:
+            return buckets(first, last)
         current = next_bucket(unit, current)
     return unit, starts
+
+
+def hour_starts(start: datetime, end: datetime, to_local) -> list[tuple[datetime, datetime]]:
+    """(UTC start, local wall-clock start) of every hour from the one holding start to end,
+    stepping in elapsed UTC hours, so a DST change neither repeats nor drops a bar.
+    to_local turns a naive UTC time into the local wall-clock time."""
+    local = to_local(start)
+    first = start - (local - local.replace(minute=0, second=0, microsecond=0))
+    found, current = [], first
+    while current < end:
+        found.append((current, to_local(current)))
+        current += timedelta(hours=1)
+    return found

@@ -60,6 +60,11 @@ def click_page(connection: Connection, scope: Scope, per_page: int = PER_PAGE):
     return rows[:per_page], len(rows) > per_page
 
 
+def click_count(connection: Connection, scope: Scope) -> int:
+    """How many clicks the filters show, from the day rollups: the click list's "of 3,943"."""
+    return sum(totals.clicks for totals in link_totals(connection, scope).values())
+
+
 def every_click(connection: Connection, since: datetime | None, until: datetime | None,
                 chunk: int = 1000) -> Iterator:
     """Every click of every kind, matched or not, oldest first, in [since, until) (UTC)."""

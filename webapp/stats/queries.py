@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 
 from webapp.kinds import KINDS
-from webapp.stats.buckets import buckets, next_bucket
+from webapp.stats.buckets import CHOSEN_UNITS, MAX_HOURS, buckets, hour_starts, next_bucket
 from webapp.stats.filters import EVERYONE, local_midnight_utc
 from webapp.stats.index_scans import count_each, distinct_values
 from webapp.stats.rollups import SOURCE_SPLIT_LIMIT, by_link, kind_totals, link_totals
@@ -43,7 +43,6 @@ from webapp.stats.scope import (  # noqa: F401  (Scope and conditions are part o
 )
 from webapp.stats.visitors import visitor_count
 
-TOP_APPLICATIONS = 8
 TOP_SOURCES = 10  # bars in the by-source chart; the rest are summed as OTHER_SOURCES
 TOP_SERIES = 8  # sources stacked in the time chart; the rest are one OTHER_SOURCES series
 # Sources are stored lower-cased, so this label can never be a sender's source.
@@ -53,9 +52,10 @@ EARLIEST_CLICK = datetime(2000, 1, 1)
 
 
 class Timeline(NamedTuple):
-    """The time chart's buckets (local start dates), counts per source, and the bucket unit."""
+    """The time chart's buckets (local start dates, or local hours), counts per source, and
+    the bucket unit."""
 
-    starts: list[date]
+    starts: list[date] | list[datetime]
     series: dict[str | None, list[int]]
     unit: str = "day"
 
@@ -104,6 +104,31 @@ def summary(
                       if tracking_id not in owners),
         last_click=max((totals.last for totals in counted.values()), default=None),
         left_out={kind: clicks for kind, clicks in left_out.items() if clicks},
+    )
+
+
+class Counted(NamedTuple):
+    """The counts a card compares with the previous period."""
+
+    clicks: int
+    visitors: int
+    applications: int
+    unmatched: int
+
+
+def counted(connection: Connection, scope: Scope, visitors: Callable[[], int]) -> Counted:
+    """The cards' counts without what they leave out or the last click: for the previous
+    period, where only the kinds counted are read. visitors yields the visitor count a caller
+    ran elsewhere at the same time."""
+    per_link = link_totals(connection, scope)
+    owners = _attribution(connection)
+    return Counted(
+        clicks=sum(totals.clicks for totals in per_link.values()),
+        visitors=visitors(),
+        applications=len({owners[tracking_id][0] for tracking_id in per_link
+                          if tracking_id in owners}),
+        unmatched=sum(totals.clicks for tracking_id, totals in per_link.items()
+                      if tracking_id not in owners),
     )
 
 
@@ -167,8 +192,13 @@ def _bounds(connection: Connection, scope: Scope) -> tuple:
     )).one()
 
 
+def _local(moment: datetime, zone: ZoneInfo) -> datetime:
+    """A naive UTC time as the zone's naive wall-clock time."""
+    return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
+
+
 def _local_date(moment: datetime, zone: ZoneInfo) -> date:
-    return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).date()
+    return _local(moment, zone).date()
 
 
 def _series_sources(connection: Connection, scope: Scope) -> tuple[list, bool]:
@@ -180,23 +210,36 @@ def _series_sources(connection: Connection, scope: Scope) -> tuple[list, bool]:
     return [source for source, _count in ranked if source != OTHER_SOURCES], True
 
 
-def clicks_per_day(connection: Connection, scope: Scope, now: datetime) -> Timeline:
-    """Clicks per local day, week, month or year (whichever keeps the bars to a few dozen)
-    and source. Each (bucket, source) cell is an index range count between the bucket's UTC
-    bounds, so no per-row date arithmetic runs in the database."""
-    span = _day_span(connection, scope, now)
-    wanted, with_rest = _series_sources(connection, scope)
-    if span is None or not wanted:
-        return Timeline([], {})
-    start, end = span
+def _time_buckets(scope: Scope, start: datetime, end: datetime, chosen: str | None):
+    """(unit, local bucket starts, [(index, UTC low, UTC high)]) covering [start, end): hours
+    for a day or two unless a unit was chosen, else local days, weeks, months or years."""
+    if chosen not in CHOSEN_UNITS and end - start <= timedelta(hours=MAX_HOURS):
+        hours = hour_starts(start, end, lambda moment: _local(moment, scope.zone))
+        bounds = [(index, max(low, start), min(low + timedelta(hours=1), end))
+                  for index, (low, _local_start) in enumerate(hours)]
+        return "hour", [local for _low, local in hours], bounds
     last = end - timedelta(microseconds=1)
-    unit, starts = buckets(_local_date(start, scope.zone), _local_date(last, scope.zone))
+    unit, starts = buckets(_local_date(start, scope.zone), _local_date(last, scope.zone), chosen)
     ends = starts[1:] + [next_bucket(unit, starts[-1])]
     bounds = [
         (index, max(local_midnight_utc(first, scope.zone), start),
          min(local_midnight_utc(following, scope.zone), end))
         for index, (first, following) in enumerate(zip(starts, ends, strict=True))
     ]
+    return unit, starts, bounds
+
+
+def clicks_per_day(connection: Connection, scope: Scope, now: datetime,
+                   chosen: str | None = None) -> Timeline:
+    """Clicks per local hour, day, week, month or year (whichever keeps the bars to a few
+    dozen, or the day, week or month chosen) and source. Each (bucket, source) cell is an
+    index range count between the bucket's UTC bounds, so no per-row date arithmetic runs in
+    the database."""
+    span = _day_span(connection, scope, now)
+    wanted, with_rest = _series_sources(connection, scope)
+    if span is None or not wanted:
+        return Timeline([], {})
+    unit, starts, bounds = _time_buckets(scope, *span, chosen)
     table = values(
         column("i", Integer), column("lo", DateTime), column("hi", DateTime), name="days"
     ).data(bounds).cte("days")
@@ -225,16 +268,14 @@ def clicks_per_day(connection: Connection, scope: Scope, now: datetime) -> Timel
     return Timeline(starts, series, unit) if series else Timeline([], {})
 
 
-def clicks_by_application(
-    connection: Connection, scope: Scope, top: int = TOP_APPLICATIONS
-) -> list[tuple[str, int]]:
-    """("Company - Title", clicks) for the top applications, the rest summed as "Other"."""
+def applications_ranked(connection: Connection, scope: Scope) -> list[tuple[int, str, int]]:
+    """(application id, "Company - Title", clicks) of every application clicked in the
+    scope, most clicked first: none is hidden in an "Other" bar."""
     owners = _attribution(connection)
     totals: dict[tuple, int] = {}
     for tracking_id, counted in link_totals(connection, scope).items():
         if tracking_id in owners:
             totals[owners[tracking_id]] = totals.get(owners[tracking_id], 0) + counted.clicks
-    ordered = sorted(totals.items(), key=lambda item: (-item[1], item[0][0]))
-    ranked = [(f"{company} - {title}", count) for (_id, company, title), count in ordered]
-    rest = sum(count for _label, count in ranked[top:])
-    return ranked[:top] + ([("Other", rest)] if rest else [])
+    ordered = sorted(totals.items(), key=lambda item: (-item[1], item[0][1], item[0][2]))
+    return [(application_id, f"{company} - {title}", count)
+            for (application_id, company, title), count in ordered]
