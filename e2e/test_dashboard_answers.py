@@ -98,6 +98,17 @@ def test_numbers_first_with_their_change_range_button_and_chips(signed_in: Page,
     expect(page.get_by_role("link", name="Remove filter Who: Everyone")).to_be_visible()
     assert_good(page)
 
+    # Custom dates wait for their button; without a date the range says why it fell back.
+    page.locator("#range-button").click()
+    page.get_by_label("Custom dates").check()
+    page.get_by_role("button", name="Show these dates").click()
+    expect(page.get_by_role("alert").filter(has_text="A custom range needs a From or a To date")
+           ).to_be_visible()
+    page.get_by_label("From", exact=True).fill("2025-01-01")
+    page.get_by_role("button", name="Show these dates").click()
+    expect(page).to_have_url(re.compile(r"range=custom&from=2025-01-01"))
+    expect(page.locator("#range-button")).to_have_text(re.compile(r"^From 1 Jan 2025"))
+
 
 def test_click_list_pages_keep_the_keyboard_and_rows_tell_their_story(signed_in: Page, server,
                                                                       history, screen):

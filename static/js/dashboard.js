@@ -56,10 +56,12 @@
   function rangeMenu(root) {
     if (!root.querySelectorAll) { return; }
     root.querySelectorAll("#filter-from, #filter-to, #range-custom").forEach(function (input) {
-      input.addEventListener("change", function (event) {
-        event.stopPropagation();
+      input.addEventListener("change", function (event) { event.stopPropagation(); });
+    });
+    root.querySelectorAll("#filter-from, #filter-to").forEach(function (input) {
+      input.addEventListener("input", function () {
         var custom = document.getElementById("range-custom");
-        if (custom && input.type === "date" && input.value) { custom.checked = true; }
+        if (custom && input.value) { custom.checked = true; }
       });
     });
     root.querySelectorAll(".range-picker input[name=range]:not([data-manual])").forEach(function (radio) {

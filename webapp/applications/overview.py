@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from webapp.applications.store import ApplicationRow
+from webapp.models import APPLICATION_STATUSES
 from webapp.stats.activity import NO_ACTIVITY, Activity
 
 # The column a sort names, and whether it starts with the largest (newest) first.
@@ -27,8 +28,9 @@ def _key(sort: str, item: Overview):
     application, activity = item.row.application, item.activity
     if sort == "company":
         return (application.job.company.casefold(), application.job.title.casefold())
-    if sort == "status":
-        return (application.status,)
+    if sort == "status":  # in the order a search moves: applied, interviewing, offer...
+        return (APPLICATION_STATUSES.index(application.status)
+                if application.status in APPLICATION_STATUSES else len(APPLICATION_STATUSES),)
     if sort == "applied":
         return (application.applied_on is not None, application.applied_on or date.min)
     if sort in ("people", "clicks"):
