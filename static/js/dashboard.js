@@ -52,26 +52,31 @@
   }
 
   // The range menu: a preset applies at once and leaves no stale dates behind; custom dates
-  // wait for "Show these dates", so half-typed dates are not sent.
-  function rangeMenu(root) {
-    if (!root.querySelectorAll) { return; }
-    root.querySelectorAll("#filter-from, #filter-to, #range-custom").forEach(function (input) {
-      input.addEventListener("change", function (event) { event.stopPropagation(); });
-    });
-    root.querySelectorAll("#filter-from, #filter-to").forEach(function (input) {
-      input.addEventListener("input", function () {
-        var custom = document.getElementById("range-custom");
-        if (custom && input.value) { custom.checked = true; }
-      });
-    });
-    root.querySelectorAll(".range-picker input[name=range]:not([data-manual])").forEach(function (radio) {
-      radio.addEventListener("change", function () {
-        ["filter-from", "filter-to"].forEach(function (id) {
-          var field = document.getElementById(id);
-          if (field) { field.value = ""; }
+  // wait for "Show these dates", so half-typed dates are not sent. Listened for on the
+  // document, in the capture phase: the menu is swapped in again after a refused range, and
+  // these must run before htmx's own listener on the form sees the change.
+  var DATE_FIELDS = ["filter-from", "filter-to"];
+
+  function rangeMenu() {
+    document.addEventListener("change", function (event) {
+      var field = event.target;
+      if (!field || !field.matches) { return; }
+      if (DATE_FIELDS.indexOf(field.id) >= 0 || field.id === "range-custom") {
+        event.stopPropagation();
+      } else if (field.matches(".range-picker input[name=range]:not([data-manual])")) {
+        DATE_FIELDS.forEach(function (id) {
+          var date = document.getElementById(id);
+          if (date) { date.value = ""; }
         });
-      });
-    });
+      }
+    }, true);
+    document.addEventListener("input", function (event) {
+      var field = event.target;
+      var custom = document.getElementById("range-custom");
+      if (field && DATE_FIELDS.indexOf(field.id) >= 0 && field.value && custom) {
+        custom.checked = true;
+      }
+    }, true);
   }
 
   function region(element) {
@@ -145,7 +150,8 @@
   }
 
   function start() {
-    htmx.onLoad(function (root) { drawWithin(root); rangeMenu(root); });
+    rangeMenu();
+    htmx.onLoad(drawWithin);
     document.body.addEventListener("htmx:responseError", failed);
     document.body.addEventListener("htmx:sendError", failed);
     document.body.addEventListener("htmx:beforeRequest", rememberPager);
