@@ -23,12 +23,6 @@ def due(connection: Connection, now: datetime, limit: int = 20) -> list:
     ).all()
 
 
-def next_due(connection: Connection) -> datetime | None:
-    return connection.scalar(
-        select(deliveries.c.next_attempt_at).where(deliveries.c.status == "pending")
-        .order_by(deliveries.c.next_attempt_at).limit(1))
-
-
 def backoff(attempts: int, base: float, cap: float = 3600.0) -> float:
     """Exponential backoff with "equal jitter" (half fixed, half random), so retries of many
     deliveries spread out instead of arriving together (AWS Architecture Blog,
