@@ -144,6 +144,26 @@ def test_filter_by_source_changes_the_url_and_the_regions(signed_in: Page, serve
     expect(page.locator("#clicks tbody tr")).to_have_count(1)
 
 
+def test_an_archived_applications_clicks_leave_the_dashboard_until_included(
+    signed_in: Page, server, clicks_posted
+):
+    page = signed_in
+    page.goto(f"{server}/applications/1/edit")
+    page.get_by_role("button", name="Archive application").click()
+    page.goto(f"{server}/")
+    expect(stat(page, "Clicks")).to_have_text("0")
+    expect(page.locator("#clicks tbody tr")).to_have_count(0)
+    page.locator(".more-filters > summary").click()
+    page.get_by_label("Include archived applications").check()
+    expect(page).to_have_url(re.compile(r"/\?archived=1$"))
+    expect(stat(page, "Clicks")).to_have_text("3")
+    expect(page.locator("#clicks tbody tr")).to_have_count(3)
+    page.get_by_role("link", name="Remove filter Archived applications: included").click()
+    expect(stat(page, "Clicks")).to_have_text("0")
+    page.goto(f"{server}/applications/1")  # its own page still tells its story
+    expect(page.locator("#clicks tbody tr")).to_have_count(3)
+
+
 def test_open_the_application_page_and_export_csv(signed_in: Page, server, clicks_posted):
     page = signed_in
     page.goto(f"{server}/?source=linkedin")

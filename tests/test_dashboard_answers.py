@@ -11,9 +11,10 @@ from sqlalchemy import update
 from tests.dashboard_data import add_application, add_clicks
 from webapp.db import get_db
 from webapp.models import Application
-from webapp.stats import activity
+from webapp.stats import activity, queries
 from webapp.stats.filters import Filters
 from webapp.stats.scope import Scope
+from webapp.stats.settle import settle_and_fold
 from webapp.timeutil import utcnow
 
 UTC = ZoneInfo("UTC")
@@ -113,3 +114,40 @@ def test_applications_list_answers_and_sorts(client, auth, history):
     assert "1 of 3 applications matching “architect”" in found_page
     week = client.get("/applications?range=7d&sort=people").get_data(as_text=True)
     assert re.search(r'data-label="People">3<small', week)
+
+
+def test_archived_applications_stay_out_of_the_default_view(app, client, auth, history):
+    """Acme archived: its clicks and people leave every default count, folded or not, and
+    come back with "include archived" or when Acme is the filter; unmatched clicks stay."""
+    now = history["now"]
+    add_clicks(app, *clicks_at("globex-li", now - timedelta(hours=20), ip_address="198.51.100.7"),
+               *clicks_at("acme-li", now - timedelta(days=1), ip_address="198.51.100.7"),
+               *clicks_at("stray", now - timedelta(days=4)))
+    with app.app_context(), get_db().write_transaction() as connection:
+        connection.execute(update(Application).where(Application.id == history["acme"])
+                           .values(archived_at=now))
+
+    def counted(**filters):
+        scope = Scope.of(Filters(**filters), UTC, now)
+        with app.app_context(), get_db().engine.connect() as connection:
+            cards = queries.summary(connection, scope)
+            week = activity.people_this_week(connection, scope, now)
+        return cards.clicks, cards.visitors, cards.applications, week.applications
+
+    expected = {
+        "default": (3, 3, 1, {history["globex"]}),  # Globex's 2, the stray; 198.51.100.7 once
+        "archived": (9, 8, 2, {history["acme"], history["globex"]}),
+        "acme": (6, 6, 1, {history["acme"]}),
+    }
+    for _moment in ("unfolded", "folded"):
+        assert counted() == expected["default"]
+        assert counted(archived=True) == expected["archived"]
+        assert counted(application_id=history["acme"])[:3] == expected["acme"][:3]
+        with app.app_context():
+            settle_and_fold(get_db())
+    auth.login()
+    board = client.get("/?archived=1").get_data(as_text=True)
+    assert 'name="archived" value="1" checked' in board
+    assert "Archived applications: included" in board
+    cards = client.get("/partials/cards").get_data(as_text=True)
+    assert re.search(r'class="stat-value">3<', cards.replace(",", "")), cards

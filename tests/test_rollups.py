@@ -13,7 +13,7 @@ from tests.dashboard_data import add_application, add_clicks
 from webapp.applications import links
 from webapp.db import get_db
 from webapp.kinds import KINDS, SCANNER, YOU
-from webapp.models import LinkClick, LinkDay, YourDevice
+from webapp.models import Application, LinkClick, LinkDay, YourDevice
 from webapp.stats import listings, queries, rollups
 from webapp.stats import settle as settle_module
 from webapp.stats.filters import EVERYONE, WHO_LABELS, Filters
@@ -64,7 +64,7 @@ def random_scope(rng: random.Random, applications: list[int]) -> Scope:
             start, end = end, start
     filters = Filters(range=chosen, start=start, end=end, source=rng.choice(SOURCES),
                       application_id=rng.choice([None, *applications]),
-                      who=rng.choice(list(WHO_LABELS)))
+                      who=rng.choice(list(WHO_LABELS)), archived=rng.choice([False, True]))
     return Scope.of(filters, rng.choice(ZONES), NOW)
 
 
@@ -130,6 +130,9 @@ def test_rollups_match_a_plain_group_by_at_every_moment(app):
     with app.app_context(), get_db().write_sessions() as session, session.begin():
         links.create_link(session, session.get(links.Job, 1).id, "email", tracking_id="stray")
     assert_exact(app, rng, applications)  # stray's folded clicks now count for Acme
+    with app.app_context(), get_db().write_sessions() as session, session.begin():
+        session.get(Application, applications[1]).archived_at = NOW
+    assert_exact(app, rng, applications)  # Globex's folded clicks leave the default view
 
 
 def test_resettles_of_folded_clicks_keep_the_rollups_exact(app):

@@ -186,15 +186,17 @@ class RateLimitWindow(Base):
 
 
 class VisitorDay(Base):
-    """Which addresses clicked on which UTC day, folded from link_clicks by the dashboard:
-    distinct visitors come from this IP-ordered table, an index the ingest door would pay
-    for on every insert if link_clicks carried it."""
+    """Which addresses clicked which link on which UTC day, folded from link_clicks by the
+    dashboard: distinct visitors come from this IP-ordered table, an index the ingest door
+    would pay for on every insert if link_clicks carried it. The link lets a count follow
+    the application filter and leave archived applications out."""
 
     __tablename__ = "visitor_days"
 
     kind: Mapped[str] = mapped_column(String(10), primary_key=True)
     ip_address: Mapped[str] = mapped_column(String(45), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
+    tracking_id: Mapped[str] = mapped_column(String(100), primary_key=True)
 
 
 class LinkDay(Base):

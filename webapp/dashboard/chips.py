@@ -17,4 +17,7 @@ def chips(filters: Filters, application_labels: dict[int, str]) -> list[Chip]:
         found.append(Chip("Source", filters.source, filters.with_changes(source=None)))
     if filters.who != DEFAULT_WHO:
         found.append(Chip("Who", WHO_LABELS[filters.who], filters.with_changes(who=DEFAULT_WHO)))
+    if filters.archived:
+        found.append(Chip("Archived applications", "included",
+                          filters.with_changes(archived=False)))
     return found

@@ -36,8 +36,10 @@ def owners(connection: Connection) -> dict[str, int]:
 
 
 def _window(scope: Scope, **changes) -> Scope:
-    """The scope's window with other filters (who, source, application) as given."""
-    return Scope(Filters(range="all", **changes), scope.zone, scope.start, scope.end)
+    """The scope's window with other filters (who, source, application) as given, archived
+    applications included: the list decides which applications it shows."""
+    return Scope(Filters(range="all", archived=True, **changes), scope.zone, scope.start,
+                 scope.end)
 
 
 def _people_per_day(connection: Connection, scope: Scope) -> Counter:
@@ -73,7 +75,7 @@ def _trend(per_day: Counter, first_day: date, last_day: date) -> tuple[int, ...]
 
 def last_people(connection: Connection, scope: Scope) -> dict[str, datetime]:
     """Each tracking id's last person's click, of all time (the scope gives the zone)."""
-    ever = Scope(Filters(range="all", who=PERSON), scope.zone, None, None)
+    ever = Scope(Filters(range="all", who=PERSON, archived=True), scope.zone, None, None)
     return {tracking_id: totals.last
             for (_kind, tracking_id), totals in kind_totals(connection, ever).items()}
 
@@ -126,11 +128,11 @@ def people_this_week(connection: Connection, scope: Scope, now: datetime) -> Wee
     """The applications a person clicked in the last 7 days (ids), and how many had one in
     the 7 days before (the scope gives the zone)."""
     owner = owners(connection)
-    zone = scope.zone
+    people = Filters(range="all", who=PERSON, archived=scope.filters.archived)
 
     def clicked(start: datetime, end: datetime) -> set[int]:
-        scope = Scope(Filters(range="all", who=PERSON), zone, start, end)
-        return {owner[tracking_id] for (_kind, tracking_id) in kind_totals(connection, scope)
+        week = Scope(people, scope.zone, start, end)
+        return {owner[tracking_id] for (_kind, tracking_id) in kind_totals(connection, week)
                 if tracking_id in owner}
 
     week = timedelta(days=7)

@@ -77,6 +77,8 @@ class Filters:
     source: str | None = None
     application_id: int | None = None
     who: str = DEFAULT_WHO
+    # Archived applications' clicks are left out unless asked for (or one is the filter).
+    archived: bool = False
     page: int = 1
     notice: str | None = field(default=None, compare=False)
 
@@ -105,6 +107,7 @@ class Filters:
             application_id=_positive_int(args.get("application"), 2**31 - 1),
             who=who if (who := (args.get("who") or "").strip().lower()) in WHO_LABELS
             else DEFAULT_WHO,
+            archived=args.get("archived") == "1",
             page=_positive_int(args.get("page"), MAX_PAGE) or 1,
             notice=notice,
         )
@@ -118,6 +121,7 @@ class Filters:
             "source": self.source,
             "application": str(self.application_id) if self.application_id else None,
             "who": self.who if self.who != DEFAULT_WHO else None,
+            "archived": "1" if self.archived else None,
             "page": str(self.page) if self.page > 1 else None,
         }
         return {name: value for name, value in pairs.items() if value is not None}
@@ -136,6 +140,12 @@ class Filters:
     def kinds(self) -> tuple[str, ...]:
         """The kinds of click counted."""
         return KINDS if self.who == EVERYONE else (self.who,)
+
+    @property
+    def hides_archived(self) -> bool:
+        """Whether archived applications' clicks are left out: by default, but never when
+        the view is one application's."""
+        return not (self.archived or self.application_id)
 
     @property
     def is_default(self) -> bool:

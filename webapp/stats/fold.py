@@ -63,15 +63,11 @@ def _fold_links(connection: Connection, new: list) -> None:
 
 
 def _fold_visitors(connection: Connection, new: list) -> None:
-    day = func.date(clicks.c.clicked_at)
-    pairs = (
-        select(clicks.c.kind, clicks.c.ip_address, day)
-        .where(*new, clicks.c.ip_address.is_not(None))
-        .distinct()
-        .order_by(clicks.c.kind, clicks.c.ip_address, day)
-    )
+    key = [clicks.c.kind, clicks.c.ip_address, func.date(clicks.c.clicked_at),
+           clicks.c.tracking_id]
+    rows = select(*key).where(*new, clicks.c.ip_address.is_not(None)).distinct().order_by(*key)
     connection.execute(
         dialect_insert(connection, visitor_days)
-        .from_select(["kind", "ip_address", "day"], pairs)
+        .from_select(["kind", "ip_address", "day", "tracking_id"], rows)
         .on_conflict_do_nothing()
     )

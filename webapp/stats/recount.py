@@ -46,8 +46,9 @@ def recount(connection: Connection, folded_up_to: int, links: Iterable[tuple[str
         connection.execute(delete(visitor_days).where(visitor_days.c.day == day,
                                                       visitor_days.c.ip_address.in_(addresses)))
         connection.execute(dialect_insert(connection, visitor_days).from_select(
-            ["kind", "ip_address", "day"],
-            select(clicks.c.kind, clicks.c.ip_address, func.date(clicks.c.clicked_at))
+            ["kind", "ip_address", "day", "tracking_id"],
+            select(clicks.c.kind, clicks.c.ip_address, func.date(clicks.c.clicked_at),
+                   clicks.c.tracking_id)
             .where(folded, *_day_bounds(day), clicks.c.ip_address.in_(addresses))
             .distinct(),
         ))

@@ -19,8 +19,8 @@ from webapp.models import LinkClick, LinkDay, ReadMark, VisitorDay
 from webapp.stats.index_scans import distinct_values
 from webapp.stats.scope import (
     Scope,
-    application_tracking_ids,
     conditions,
+    link_condition,
     narrowing,
     unindexed_kind_condition,
 )
@@ -151,8 +151,7 @@ def _rolled_up(scope: Scope, first, end):
     where = [link_days.c.kind.in_(f.kinds), *day_range(link_days.c.day, first, end)]
     if f.source:
         where.append(link_days.c.click_source == f.source)
-    if f.application_id:
-        where.append(link_days.c.tracking_id.in_(application_tracking_ids(f.application_id)))
+    where += link_condition(scope, link_days.c.tracking_id)
     return (
         select(link_days.c.kind, link_days.c.tracking_id, func.sum(link_days.c.clicks),
                func.min(link_days.c.first_click), func.max(link_days.c.last_click))

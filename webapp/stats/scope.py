@@ -39,6 +39,26 @@ def application_tracking_ids(application_id: int):
     )
 
 
+def archived_tracking_ids():
+    """The tracking ids of archived applications' links, as a subquery."""
+    return (
+        select(links.c.tracking_id)
+        .join(applications, applications.c.job_id == links.c.job_id)
+        .where(applications.c.archived_at.is_not(None))
+    )
+
+
+def link_condition(scope: Scope, tracking_id) -> list:
+    """The application filter on a tracking id column, or the archived applications' links
+    left out; unmatched tracking ids belong to no application and always count."""
+    f = scope.filters
+    if f.application_id:
+        return [tracking_id.in_(application_tracking_ids(f.application_id))]
+    if f.hides_archived:
+        return [tracking_id.not_in(archived_tracking_ids())]
+    return []
+
+
 def kind_condition(scope: Scope):
     """The kinds the filters count (people by default); a kind-led index may serve it."""
     return clicks.c.kind.in_(scope.filters.kinds)
@@ -50,7 +70,7 @@ def unindexed_kind_condition(scope: Scope):
     return func.coalesce(clicks.c.kind, "").in_(scope.filters.kinds)
 
 
-def narrowing(scope: Scope, windowed: bool = True, by_application: bool = True) -> list:
+def narrowing(scope: Scope, windowed: bool = True) -> list:
     """WHERE clauses on link_clicks for the window, source and application filters."""
     f = scope.filters
     where = []
@@ -60,11 +80,9 @@ def narrowing(scope: Scope, windowed: bool = True, by_application: bool = True) 
         where.append(clicks.c.clicked_at < scope.end)
     if f.source:
         where.append(clicks.c.click_source == f.source)
-    if by_application and f.application_id:
-        where.append(clicks.c.tracking_id.in_(application_tracking_ids(f.application_id)))
-    return where
+    return where + link_condition(scope, clicks.c.tracking_id)
 
 
-def conditions(scope: Scope, windowed: bool = True, by_application: bool = True) -> list:
+def conditions(scope: Scope, windowed: bool = True) -> list:
     """Every WHERE clause on link_clicks for the filters."""
-    return [kind_condition(scope), *narrowing(scope, windowed, by_application)]
+    return [kind_condition(scope), *narrowing(scope, windowed)]

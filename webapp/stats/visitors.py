@@ -8,7 +8,7 @@ from sqlalchemy import Connection, func, select, union
 
 from webapp.models import LinkClick, VisitorDay
 from webapp.stats.rollups import day_range, each_source, has_whole_days, raw_parts, whole_days
-from webapp.stats.scope import Scope, conditions
+from webapp.stats.scope import Scope, conditions, link_condition
 
 clicks = LinkClick.__table__
 days = VisitorDay.__table__
@@ -16,9 +16,9 @@ days = VisitorDay.__table__
 
 def visitor_count(connection: Connection, scope: Scope) -> int:
     f = scope.filters
-    if f.source or f.application_id:
-        # visitor_days knows no sources or links: the matching clicks' addresses, read
-        # from the source-led covering index.
+    if f.source:
+        # visitor_days knows no sources: the matching clicks' addresses, read from the
+        # source-led covering index.
         parts = [select(clicks.c.ip_address).where(*conditions(scope), same,
                                                    clicks.c.ip_address.is_not(None))
                  for same in each_source(connection, scope)]
@@ -27,7 +27,8 @@ def visitor_count(connection: Connection, scope: Scope) -> int:
         parts = []
         if has_whole_days(first, end):
             parts += [select(days.c.ip_address)
-                      .where(days.c.kind == kind, *day_range(days.c.day, first, end))
+                      .where(days.c.kind == kind, *day_range(days.c.day, first, end),
+                             *link_condition(scope, days.c.tracking_id))
                       .group_by(days.c.ip_address)
                       for kind in f.kinds]
         parts += [select(clicks.c.ip_address).where(*where, clicks.c.ip_address.is_not(None))

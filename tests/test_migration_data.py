@@ -1,5 +1,8 @@
-"""Migration 0005 turns the bot flag into kinds on SQLite and PostgreSQL: bots stay bots,
-the rest are people, nothing is settled yet, and the rollups start over."""
+"""Migrations that carry data, on SQLite and PostgreSQL: 0005 turns the bot flag into kinds
+(bots stay bots, the rest are people, nothing is settled yet, the rollups start over); 0007
+refills visitor days by link from the clicks already folded, and only those."""
+
+from contextlib import contextmanager
 
 import pytest
 from alembic import command
@@ -8,7 +11,9 @@ from sqlalchemy import create_engine, text
 from webapp.db import make_engine
 from webapp.migrate import alembic_config
 
-SCHEMA = "migration_kinds"
+SCHEMA = "migration_data"
+BOTH = pytest.mark.parametrize("backend", ["sqlite", pytest.param(
+    "postgresql", marks=pytest.mark.postgresql)])
 
 
 def _upgrade(engine, revision: str) -> None:
@@ -29,11 +34,9 @@ def _engine(backend: str, request, tmp_path):
     return create_engine(url, connect_args={"options": f"-csearch_path={SCHEMA}"})
 
 
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql",
-                                                            marks=pytest.mark.postgresql)])
+@BOTH
 def test_bot_flags_become_kinds(backend, request, tmp_path):
-    engine = _engine(backend, request, tmp_path)
-    try:
+    with _migrating(backend, request, tmp_path) as engine:
         _upgrade(engine, "0004")
         with engine.begin() as connection:
             connection.execute(text(
@@ -52,6 +55,36 @@ def test_bot_flags_become_kinds(backend, request, tmp_path):
             assert [tuple(row) for row in rows] == [("bot", None, None), ("person", None, None)]
             assert connection.scalar(text("SELECT count(*) FROM link_days")) == 0
             assert connection.scalar(text("SELECT count(*) FROM read_marks")) == 0
+
+
+@BOTH
+def test_visitor_days_are_refilled_by_link_from_folded_clicks(backend, request, tmp_path):
+    with _migrating(backend, request, tmp_path) as engine:
+        _upgrade(engine, "0006")
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO link_clicks (tracking_id, clicked_at, received_at, kind, ip_address)"
+                " VALUES ('a', '2025-01-01 10:00:00', '2025-01-01 10:00:00', 'person', '1.1.1.1'),"
+                " ('b', '2025-01-01 11:00:00', '2025-01-01 11:00:00', 'person', '1.1.1.1'),"
+                " ('a', '2025-01-02 09:00:00', '2025-01-02 09:00:00', 'bot', NULL),"
+                " ('c', '2025-01-03 09:00:00', '2025-01-03 09:00:00', 'person', '2.2.2.2')"))
+            connection.execute(text(
+                "INSERT INTO visitor_days VALUES ('person', '1.1.1.1', '2025-01-01')"))
+            connection.execute(text("INSERT INTO read_marks VALUES ('rollups', 3)"))
+        _upgrade(engine, "head")
+        with engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT kind, ip_address, day, tracking_id FROM visitor_days "
+                "ORDER BY tracking_id")).all()
+        assert [(kind, ip, str(day), link) for kind, ip, day, link in rows] == [
+            ("person", "1.1.1.1", "2025-01-01", "a"), ("person", "1.1.1.1", "2025-01-01", "b")]
+
+
+@contextmanager
+def _migrating(backend, request, tmp_path):
+    engine = _engine(backend, request, tmp_path)
+    try:
+        yield engine
     finally:
         if backend == "postgresql":
             with engine.begin() as connection:
