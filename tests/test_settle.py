@@ -149,7 +149,7 @@ def test_this_was_me_marks_a_device_and_settings_can_forget_it(
 def test_export_command_writes_every_click_with_its_kind(app, client, runner, api_key, acme,
                                                           no_lag):
     events = story() + [{"tracking_id": "ghost", "clicked_at": at(30), "ip_address": "91.64.1.1",
-                         "user_agent": "<script>alert(1)</script>"}]
+                         "user_agent": "=HYPERLINK(1)<script>alert(1)</script>"}]
     assert post_batch(client, api_key, events).status_code == 200
     lines = runner.invoke(args=["export", "--format", "jsonl"]).output.splitlines()
     records = [json.loads(line) for line in lines]
@@ -159,7 +159,7 @@ def test_export_command_writes_every_click_with_its_kind(app, client, runner, ap
     ghost = records[2]
     assert ghost["tracking_id"] == "ghost" and ghost["application"] is None
     assert (ghost["network"], ghost["country"]) == ("Vodafone GmbH", "DE")
-    assert ghost["user_agent"] == "<script>alert(1)</script>"
+    assert ghost["user_agent"] == "=HYPERLINK(1)<script>alert(1)</script>"  # JSON: as stored
     assert set(records[0]) == {
         "clicked_at", "tracking_id", "click_source", "ip_address", "user_agent",
         "referrer_url", "application", "kind", "reason", "network", "country"}
@@ -167,6 +167,7 @@ def test_export_command_writes_every_click_with_its_kind(app, client, runner, ap
     table = runner.invoke(args=["export", "--since", since, "--until", records[3]["clicked_at"]])
     rows = list(csv.DictReader(io.StringIO(table.output)))
     assert [row["tracking_id"] for row in rows] == ["acme-li", "ghost"]
+    assert rows[1]["user_agent"] == "'=HYPERLINK(1)<script>alert(1)</script>"  # CSV: text
     assert runner.invoke(args=["export", "--since", "yesterday"]).exit_code != 0
 
 

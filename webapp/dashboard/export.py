@@ -9,6 +9,7 @@ from flask_login import login_required
 from webapp.dashboard.context import current_scope
 from webapp.db import get_db
 from webapp.formatting import localtime
+from webapp.spreadsheet_cells import safe_cell
 from webapp.stats import listings
 from webapp.stats.settle import settle_and_fold
 from webapp.timeutil import utcnow
@@ -19,14 +20,6 @@ HEADER = (
     "clicked_at_local", "clicked_at_utc", "tracking_id", "company", "title", "source",
     "ip_address", "user_agent", "referrer_url", "kind", "reason", "network", "country",
 )
-# A cell starting with one of these is a formula to a spreadsheet program.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    """Text a spreadsheet shows as text, never runs as a formula (OWASP's CSV injection rule)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _lines(rows):

@@ -1,11 +1,13 @@
 """`tracking-ingest export`: every click, all kinds, matched or not, to standard output as
-CSV or JSON lines: for backups, spreadsheets and scripts."""
+CSV (for spreadsheets: formula-like cells are quoted) or JSON lines (for backups and
+scripts: values as stored)."""
 
 import csv
 from datetime import UTC, datetime
 
 import orjson
 
+from webapp.spreadsheet_cells import safe_cell
 from webapp.stats.listings import every_click
 from webapp.stats.settle import settle_and_fold
 
@@ -43,7 +45,7 @@ def export(database, out, form: str, since: datetime | None, until: datetime | N
         for row in every_click(connection, since, until):
             record = _record(row)
             if writer:
-                writer.writerow(record)
+                writer.writerow({name: safe_cell(value) for name, value in record.items()})
             else:
                 out.write(orjson.dumps(record).decode() + "\n")
             written += 1
