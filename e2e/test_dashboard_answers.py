@@ -216,3 +216,32 @@ def test_unmatched_registration_fits_a_phone(signed_in: Page, server, history, s
     page.goto(f"{server}/unmatched")
     expect(page.get_by_label("Application for old-flyer-link-with-a-long-name-2025")).to_be_visible()
     assert_good(page)
+
+
+def test_thirty_applications_this_weeks_people_first_and_a_clicks_story_two_taps_away(
+        signed_in: Page, server, server_database, screen):
+    """The issue's finish line: on the first screen, which applications a person looked at
+    this week against the week before; one tap opens one of them, where each click says who
+    it was and why; a second tap shows its browser."""
+    tracking_ingest("demo-data", "--clicks", "4000", "--days", "180", "--seed", "5",
+                    database_url=server_database)
+    page = signed_in
+    page.goto(f"{server}/")
+    week = card(page, "People this week")
+    expect(week.locator(".change")).to_contain_text("the week before")
+    looked = week.locator(".week-names a")
+    expect(looked.first).to_be_visible()
+    box = week.bounding_box()
+    assert box["y"] + box["height"] <= SCREENS[screen]["height"]  # no scrolling to the answer
+    assert_good(page)
+
+    company = looked.first.inner_text().split(" - ")[0]
+    looked.first.click()  # tap one
+    expect(page.get_by_role("heading", level=1)).to_contain_text(company)
+    expect(page.locator("#first-look")).to_contain_text("A person first opened")
+    story = page.locator("#clicks tbody tr").first
+    expect(story.locator(".badge-kind")).to_be_visible()
+    expect(story.locator(".reason")).not_to_be_empty()
+    story.locator("details.user-agent > summary").click()  # tap two
+    expect(story.locator("details.user-agent")).to_have_attribute("open", "")
+    assert_good(page)

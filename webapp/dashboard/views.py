@@ -84,8 +84,8 @@ def cards():
         has_applications=bool(summary.clicks) or bool(options),
         left_out=kind_words.left_out(summary.left_out), compared=COMPARED,
         compares=wording.previous_period(scope, now) is not None,
-        week=week, week_names=sorted(options[each] for each in week.applications
-                                     if each in options),
+        week=week, week_links=sorted(((options[each], each) for each in week.applications
+                                      if each in options)),
         failing=failing,
     )
 
