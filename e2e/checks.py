@@ -58,3 +58,25 @@ def assert_good(page: Page) -> None:
     page.wait_for_load_state("load")
     assert_fits(page)
     assert_accessible(page)
+
+
+# Web Vitals count a cumulative layout shift of 0.1 or less as good
+# (https://web.dev/articles/cls#what_is_a_good_cls_score).
+GOOD_LAYOUT_SHIFT = 0.1
+_LAYOUT_SHIFT = """(settle) => new Promise(resolve => {
+  let total = 0; const moved = [];
+  new PerformanceObserver(list => {
+    for (const shift of list.getEntries()) {
+      if (shift.hadRecentInput) continue;
+      total += shift.value;
+      moved.push(shift.sources.map(source => source.node && source.node.id).join(","));
+    }
+  }).observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve({total, moved}), settle);
+})"""
+
+
+def layout_shift(page: Page, settle_ms: int = 3000) -> dict:
+    """The page's cumulative layout shift since it started loading, once its regions had
+    settle_ms to arrive (Chromium's Layout Instability API), and what moved."""
+    return page.evaluate(_LAYOUT_SHIFT, settle_ms)

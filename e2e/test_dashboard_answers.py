@@ -10,7 +10,7 @@ import socket
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.checks import assert_good
+from e2e.checks import GOOD_LAYOUT_SHIFT, assert_good, layout_shift
 from e2e.conftest import tracking_ingest
 from e2e.flows import add_application, add_link
 from e2e.test_dashboard import FIREFOX, minutes_ago, post_batch
@@ -245,3 +245,12 @@ def test_thirty_applications_this_weeks_people_first_and_a_clicks_story_two_taps
     story.locator("details.user-agent > summary").click()  # tap two
     expect(story.locator("details.user-agent")).to_have_attribute("open", "")
     assert_good(page)
+
+
+def test_regions_arrive_without_moving_the_page(signed_in: Page, server, history, screen):
+    """Each loading region holds the room its content will take: nothing jumps."""
+    page = signed_in
+    for path in ("/", "/applications/1"):
+        page.goto(f"{server}{path}")
+        shifted = layout_shift(page)
+        assert shifted["total"] <= GOOD_LAYOUT_SHIFT, (path, shifted)
