@@ -1,6 +1,6 @@
 """Issue 9's dashboard in a real browser, on a laptop (1,440x900) and a phone (390x844): the
-numbers first with their change, the range button and chips, legends that stay as set
-across refreshes, ranked lists that filter, the click list's paging and cards, regions and filters that fail
+numbers first with their change, the range button and chips, legends that stay as set,
+ranked lists that filter, the click list's paging and cards, regions and filters that fail
 out loud, a failing alert channel, the applications list, and an application's page in the
 range its own range button picks. Every state is checked with axe-core (light and dark)
 and for anything off-screen."""
@@ -64,13 +64,19 @@ def test_numbers_first_with_their_change_range_button_and_chips(signed_in: Page,
     expect(page.locator(".js-plotly-plot")).to_have_count(1)
     assert_good(page)
 
-    # A source switched off in the legend stays off when the chart refreshes itself.
+    # A source switched off in the legend stays off when the chart refreshes itself, and
+    # when the page is loaded again.
     page.locator("#chart-per_day g.traces", has_text="resume").locator("rect.legendtoggle").click()
     expect(page.locator("#chart-per_day g.traces", has_text="resume")).to_have_css(
         "opacity", "0.5")  # Plotly greys a hidden source's legend entry
     page.evaluate("() => { document.getElementById('chart-per_day').dataset.old = '1'; }")
     page.evaluate("() => htmx.trigger(document.body, 'kinds-changed')")  # what a refresh does
     expect(page.locator("#chart-per_day[data-old]")).to_have_count(0)  # a new region came
+    expect(page.locator("#chart-per_day g.traces", has_text="resume")).to_have_css(
+        "opacity", "0.5")
+    expect(page.locator("#chart-per_day g.traces", has_text="linkedin")).to_have_css(
+        "opacity", "1")
+    page.reload()  # and a full reload too
     expect(page.locator("#chart-per_day g.traces", has_text="resume")).to_have_css(
         "opacity", "0.5")
     expect(page.locator("#chart-per_day g.traces", has_text="linkedin")).to_have_css(
