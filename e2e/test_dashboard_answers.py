@@ -12,19 +12,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.checks import assert_good
-from e2e.conftest import tracking_ingest
+from e2e.conftest import SCREENS, tracking_ingest
 from e2e.flows import add_application, add_link
 from e2e.test_dashboard import FIREFOX, minutes_ago, post_batch
 
 TEN_DAYS = 10 * 24 * 60  # in minutes
-SCREENS = {"laptop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
-
-
-@pytest.fixture(params=list(SCREENS))
-def screen(request, signed_in: Page) -> str:
-    signed_in.set_viewport_size(SCREENS[request.param])
-    return request.param
-
 
 @pytest.fixture
 def history(signed_in: Page, server, server_database, screen):
