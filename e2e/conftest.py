@@ -28,6 +28,8 @@ CHROMIUM_FLAGS = [
 E2E_EMAIL = "owner@example.com"
 E2E_PASSWORD = "a long enough passphrase"
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost"}
+# Issue 9's two screens: every page must work on a laptop and on a phone.
+SCREENS = {"laptop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
 @pytest.fixture(scope="session")
@@ -38,6 +40,13 @@ def browser_type_launch_args(browser_type_launch_args):
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture(params=list(SCREENS))
+def screen(request, page) -> str:
+    """The test once on each screen: the page at a laptop's and at a phone's size."""
+    page.set_viewport_size(SCREENS[request.param])
+    return request.param
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ def test_first_run_setup_shows_the_key_once_then_only_login(page: Page, server):
     expect(page).to_have_url(f"{server}/login")
 
 
-def test_login_returns_to_the_page_asked_for(page: Page, server, owner):
+def test_login_returns_to_the_page_asked_for(page: Page, server, owner, screen):
     page.goto(f"{server}/settings")
     expect(page).to_have_url(re.compile(r"/login\?next=(/|%2F)settings$"))
     assert_good(page)
@@ -31,7 +31,6 @@ def test_login_returns_to_the_page_asked_for(page: Page, server, owner):
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("alert")).to_have_text("Wrong email or password.")
-    page.set_viewport_size({"width": 390, "height": 844})
     assert_good(page)
     page.get_by_label("Password").fill(E2E_PASSWORD)
     page.get_by_role("button", name="Log in").click()

@@ -174,7 +174,7 @@ def test_open_the_application_page_and_export_csv(signed_in: Page, server, click
     assert rows[0]["user_agent"] == XSS
 
     page.locator("#clicks").get_by_role("link", name="Acme Corp - Backend Engineer").first.click()
-    expect(page).to_have_url(f"{server}/applications/1")
+    expect(page).to_have_url(f"{server}/applications/1?range=30d")  # the dashboard's range
     expect(page.get_by_role("heading", level=1)).to_contain_text("Acme Corp")
     expect(page.locator(".js-plotly-plot")).to_be_visible()
     expect(page.locator("#clicks tbody tr")).to_have_count(3)

@@ -1,7 +1,8 @@
 """Issue 9's dashboard in a real browser, on a laptop (1,440x900) and a phone (390x844): the
-numbers first with their change, the range button and chips, ranked lists that filter, the
-click list's paging and cards, regions and filters that fail out loud, a failing alert
-channel, and the applications list. Every state is checked with axe-core (light and dark)
+numbers first with their change, the range button and chips, legends that stay as set,
+ranked lists that filter, the click list's paging and cards, regions and filters that fail
+out loud, a failing alert channel, the applications list, and an application's page in the
+range its own range button picks. Every state is checked with axe-core (light and dark)
 and for anything off-screen."""
 
 import re
@@ -11,18 +12,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.checks import GOOD_LAYOUT_SHIFT, assert_good, layout_shift
-from e2e.conftest import tracking_ingest
+from e2e.conftest import SCREENS, tracking_ingest
 from e2e.flows import add_application, add_link
 from e2e.test_dashboard import FIREFOX, minutes_ago, post_batch
 
-SCREENS = {"laptop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
-
-
-@pytest.fixture(params=list(SCREENS))
-def screen(request, signed_in: Page) -> str:
-    signed_in.set_viewport_size(SCREENS[request.param])
-    return request.param
-
+TEN_DAYS = 10 * 24 * 60  # in minutes
 
 @pytest.fixture
 def history(signed_in: Page, server, server_database, screen):
@@ -62,13 +56,19 @@ def test_numbers_first_with_their_change_range_button_and_chips(signed_in: Page,
     expect(page.locator(".js-plotly-plot")).to_have_count(1)
     assert_good(page)
 
-    # A source switched off in the legend stays off when the chart refreshes itself.
+    # A source switched off in the legend stays off when the chart refreshes itself, and
+    # when the page is loaded again.
     page.locator("#chart-per_day g.traces", has_text="resume").locator("rect.legendtoggle").click()
     expect(page.locator("#chart-per_day g.traces", has_text="resume")).to_have_css(
         "opacity", "0.5")  # Plotly greys a hidden source's legend entry
     page.evaluate("() => { document.getElementById('chart-per_day').dataset.old = '1'; }")
     page.evaluate("() => htmx.trigger(document.body, 'kinds-changed')")  # what a refresh does
     expect(page.locator("#chart-per_day[data-old]")).to_have_count(0)  # a new region came
+    expect(page.locator("#chart-per_day g.traces", has_text="resume")).to_have_css(
+        "opacity", "0.5")
+    expect(page.locator("#chart-per_day g.traces", has_text="linkedin")).to_have_css(
+        "opacity", "1")
+    page.reload()  # and a full reload too
     expect(page.locator("#chart-per_day g.traces", has_text="resume")).to_have_css(
         "opacity", "0.5")
     expect(page.locator("#chart-per_day g.traces", has_text="linkedin")).to_have_css(
@@ -254,3 +254,44 @@ def test_regions_arrive_without_moving_the_page(signed_in: Page, server, history
         page.goto(f"{server}{path}")
         shifted = layout_shift(page)
         assert shifted["total"] <= GOOD_LAYOUT_SHIFT, (path, shifted)
+
+
+def test_the_range_button_picks_the_range_every_number_follows(signed_in: Page, server, history,
+                                                               screen):
+    page = signed_in
+    page.goto(f"{server}/applications/1")
+    acme = page.get_by_label("Tracked URL for linkedin").input_value().split("tid=")[1]
+    assert post_batch(server, history, [{
+        "tracking_id": acme, "clicked_at": minutes_ago(TEN_DAYS), "click_source": "linkedin",
+        "ip_address": "198.51.100.200", "user_agent": FIREFOX}])["success"] is True
+
+    page.reload()
+    expect(page.locator("#range-button")).to_have_text("All time")
+    expect(card(page, "People's clicks").locator(".stat-value")).to_have_text("31")
+    expect(page.locator(".pager-position")).to_have_text("1–25 of 31")
+    expect(page.locator("#first-look")).to_contain_text("A person first opened")
+    expect(page.locator(".js-plotly-plot")).to_have_count(1)
+    assert_good(page)
+
+    page.locator("#range-button").click()
+    assert_good(page)  # the open range menu fits too
+    page.get_by_label("7 days").check()
+    expect(page).to_have_url(f"{server}/applications/1?range=7d")
+    expect(page.locator("#range-button")).to_have_text(re.compile(r"^Last 7 days: \d"))
+    expect(card(page, "People's clicks").locator(".stat-value")).to_have_text("30")
+    per_link = page.locator("section[aria-labelledby=per-link-title] tbody tr")
+    expect(per_link.locator("td.numeric")).to_have_text("30")
+    expect(page.locator(".pager-position")).to_have_text("1–25 of 30")
+    expect(page.get_by_role("heading", name="First look in this range")).to_be_visible()
+    expect(page.locator(".js-plotly-plot")).to_have_count(1)
+    assert_good(page)
+
+    page.reload()  # the URL alone brings the range back
+    expect(page.locator("#range-button")).to_have_text(re.compile(r"^Last 7 days: "))
+    expect(card(page, "People's clicks").locator(".stat-value")).to_have_text("30")
+
+    # From the applications list, the page opens in the list's range.
+    page.goto(f"{server}/applications?range=90d")
+    page.get_by_role("link", name="Acme Corp", exact=True).click()
+    expect(page).to_have_url(f"{server}/applications/1?range=90d")
+    expect(card(page, "People's clicks").locator(".stat-value")).to_have_text("31")

@@ -11,7 +11,6 @@ from e2e.checks import assert_good
 from e2e.conftest import E2E_PASSWORD
 from e2e.flows import OWNER_PASSWORD, add_application, add_link
 
-SCREENS = {"laptop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
 BROWSER_ZONE = "America/Toronto"
 
 
@@ -19,12 +18,6 @@ BROWSER_ZONE = "America/Toronto"
 def browser_context_args(browser_context_args):
     """A browser in Toronto, so the zone detected on first login is not the server's UTC."""
     return {**browser_context_args, "timezone_id": BROWSER_ZONE}
-
-
-@pytest.fixture(params=list(SCREENS))
-def screen(request, page: Page) -> str:
-    page.set_viewport_size(SCREENS[request.param])
-    return request.param
 
 
 def test_setup_asks_for_the_own_site_and_previews_a_link(page: Page, server, screen):

@@ -37,7 +37,16 @@ def filtered_url(endpoint: str, filters: Filters, **values) -> str:
     return url_for(endpoint, **values, **filters.params())
 
 
+def application_url(application_id: int, filters: Filters) -> str:
+    """An application's page in the range (and who) being looked at. The range is always
+    named: the page's own default is all time, not the dashboard's last 30 days."""
+    kept = filters.with_changes(source=None, application_id=None)
+    return url_for("applications.show", application_id=application_id,
+                   **{**kept.params(), "range": kept.range})
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(localtime, "localtime")
     app.add_template_global(filtered_url)
+    app.add_template_global(application_url)
     app.add_template_global(user_zone)

@@ -1,5 +1,6 @@
 // Draws the dashboard's Plotly charts whenever htmx brings one in, in the page's theme; says
-// when a region or a filter change fails; keeps legends and the pager's focus across swaps.
+// when a region or a filter change fails; keeps legends (across swaps and reloads) and the
+// pager's focus across swaps.
 // The figures arrive as JSON in data-figure attributes: data, never code (CSP: script-src 'self').
 (function () {
   "use strict";
@@ -23,13 +24,33 @@
     return layout;
   }
 
-  // Legend entries a person switched off, per chart, so the 30 s refresh keeps them off.
-  var hiddenTraces = {};
+  // Legend entries a person switched off, per chart, so the 30 s refresh keeps them off; kept
+  // in localStorage too, so a reload (or the next visit) keeps them off as well.
+  var HIDDEN_TRACES = "tracking.hiddenTraces";
+
+  function storedHiddenTraces() {
+    try {
+      var stored = JSON.parse(window.localStorage.getItem(HIDDEN_TRACES));
+      return stored && typeof stored === "object" ? stored : {};
+    } catch (ignored) { return {}; }  // storage off, or not JSON
+  }
+
+  var hiddenTraces = storedHiddenTraces();
+
+  function rememberHidden(element) {
+    hiddenTraces[element.id] = element.data.filter(function (trace) {
+      return trace.visible === "legendonly";
+    }).map(function (trace) { return trace.name; });
+    try {
+      window.localStorage.setItem(HIDDEN_TRACES, JSON.stringify(hiddenTraces));
+    } catch (ignored) { /* storage off or full: the refresh still keeps them */ }
+  }
 
   function draw(element) {
     if (!window.Plotly) { return; }
     var figure = JSON.parse(element.dataset.figure);
-    var hidden = hiddenTraces[element.id] || [];
+    var hidden = hiddenTraces[element.id];
+    if (!Array.isArray(hidden)) { hidden = []; }
     (figure.data || []).forEach(function (trace) {
       if (hidden.indexOf(trace.name) !== -1) { trace.visible = "legendonly"; }
     });
@@ -38,11 +59,7 @@
     }).then(function () {
       if (element.dataset.watched) { return; }
       element.dataset.watched = "1";
-      element.on("plotly_restyle", function () {
-        hiddenTraces[element.id] = element.data.filter(function (trace) {
-          return trace.visible === "legendonly";
-        }).map(function (trace) { return trace.name; });
-      });
+      element.on("plotly_restyle", function () { rememberHidden(element); });
     });
   }
 

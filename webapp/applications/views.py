@@ -11,10 +11,10 @@ from webapp.applications.forms import FIELDS, LABELS, parse_application
 from webapp.dashboard import wording
 from webapp.dashboard.context import read_apart, settled_reading
 from webapp.db import get_session
-from webapp.formatting import user_zone
+from webapp.formatting import application_url, user_zone
 from webapp.models import APPLICATION_STATUSES, Application
 from webapp.stats import activity, listings
-from webapp.stats.filters import PRESET_LABELS, Filters
+from webapp.stats.filters import CUSTOM, DEFAULT_WHO, PRESET_LABELS, Filters
 from webapp.stats.scope import Scope
 from webapp.timeutil import utcnow
 
@@ -94,12 +94,22 @@ def create():
     return redirect(url_for("applications.edit", application_id=application.id), 303)
 
 
+RANGE_ARGS = ("range", "from", "to")
+
+
+def _application_filters(application_id: int) -> Filters:
+    """The URL's range (all time when it names none: an application's story starts when you
+    applied) and who, narrowed to the application across every source."""
+    filters = Filters.from_args(request.args)
+    if not any(request.args.get(name) for name in RANGE_ARGS):
+        filters = filters.with_changes(range="all", start=None, end=None)
+    return filters.with_changes(source=None, application_id=application_id)
+
+
 @bp.get("/<int:application_id>")
 def show(application_id: int):
-    """One application's story: who clicked which of its links, and when."""
-    filters = Filters.from_args(request.args).with_changes(
-        range="all", start=None, end=None, source=None, application_id=application_id
-    )
+    """One application's story in the chosen range: who clicked which of its links, and when."""
+    filters = _application_filters(application_id)
     scope = Scope.of(filters, user_zone(), utcnow())
     with settled_reading() as connection:
         header = listings.application_header(connection, application_id)
@@ -108,11 +118,14 @@ def show(application_id: int):
         links_ = listings.application_links(connection, scope, application_id)
     firsts = [link.first_click for link in links_ if link.first_click]
     lasts = [link.last_click for link in links_ if link.last_click]
+    pushed = {"HX-Push-Url": application_url(application_id, filters)} if (
+        request.htmx and not request.htmx.history_restore_request) else {}
     return render_template(
         "applications/show.html", header=header, links=links_, filters=filters,
         total=sum(link.clicks for link in links_), first_click=min(firsts, default=None),
-        last_click=max(lasts, default=None),
-    )
+        last_click=max(lasts, default=None), presets=PRESET_LABELS, custom=CUSTOM,
+        range_label=wording.range_label(scope, utcnow()), default_who=DEFAULT_WHO,
+    ), pushed
 
 
 def _render_edit(application, values, errors, link_errors=None, status=200):

@@ -203,8 +203,9 @@ def this_was_me(click_id: int):
 
 @bp.get("/partials/first-look")
 def first_look():
-    """An application's first look by a person, and the previews and scans before it."""
-    scope = current_scope(range="all", start=None, end=None, source=None)
+    """An application's first look by a person in the range, and the previews and scans
+    before it (the application's page names the range; all time by default)."""
+    scope = current_scope(source=None)
     if not scope.filters.application_id:
         abort(404)
     with settled_reading() as connection:

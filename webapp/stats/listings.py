@@ -147,8 +147,9 @@ BEFORE_FIRST_PERSON = 5
 
 
 def first_look(connection: Connection, scope: Scope) -> FirstLook:
-    """When a person first clicked one of an application's links (the scope names it), and
-    the previews, scans and bots that came before: what the job seeker most wants to know."""
+    """When a person first clicked one of an application's links in the scope's window (the
+    scope names the application), and the previews, scans and bots that came before it in the
+    window: what the job seeker most wants to know."""
     everyone = scope.filters.with_changes(who=EVERYONE)
     per_kind = kind_totals(connection, Scope(everyone, scope.zone, scope.start, scope.end))
     people = [totals.first for (kind, _id), totals in per_kind.items() if kind == PERSON]
@@ -160,6 +161,8 @@ def first_look(connection: Connection, scope: Scope) -> FirstLook:
               clicks.c.tracking_id.in_(application_tracking_ids(scope.filters.application_id))]
     if first_person is not None:
         before.append(clicks.c.clicked_at < first_person)
+    elif scope.end is not None:
+        before.append(clicks.c.clicked_at < scope.end)
     rows = connection.execute(
         select(clicks.c.clicked_at, clicks.c.kind, clicks.c.reason, clicks.c.network,
                clicks.c.country, links.c.source)
