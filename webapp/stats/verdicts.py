@@ -81,8 +81,8 @@ def _context(connection: Connection, low: datetime, high: datetime | None) -> li
 def _neighbours(connection: Connection, monitored: set, window: list, nearest_first,
                 near) -> list:
     """Of the CONTEXT_ROWS clicks in window nearest the stretch, those within REACH of it or
-    on a monitored (address, link): keys first, so the others cost an index step, not a
-    row read and a classification."""
+    on a monitored (address, link): their keys read first, so the others cost three short
+    columns, not a whole row (agent, metadata) and a place in the classifier's work."""
     keys = connection.execute(
         select(clicks.c.id, clicks.c.ip_address, clicks.c.tracking_id, near.label("near"))
         .where(*window).order_by(nearest_first).limit(CONTEXT_ROWS)).all()
