@@ -25,8 +25,8 @@ from tests.alert_data import (
     wait_until,
 )
 from tests.alert_peers import webhook_receiver
-from webapp.alerts.models import AlertLease
 from webapp.db import get_db
+from webapp.models import HeldLease
 from webapp.timeutil import utcnow
 from webapp.tools.liveserver import tracking_ingest_command
 
@@ -109,7 +109,7 @@ def test_two_dispatchers_on_one_database_one_active_each_alert_once(app, tmp_pat
 
 def _holders(app) -> list:
     with app.app_context(), get_db().engine.connect() as connection:
-        return connection.execute(select(AlertLease.holder)).all()
+        return connection.execute(select(HeldLease.holder)).all()
 
 
 def test_time_from_decide_to_delivery(app, tmp_path):

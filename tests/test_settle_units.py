@@ -1,12 +1,9 @@
-"""The settler's pure parts: which stretches of time a pass re-judges, the words for what the
-filters leave out, and the lease that lets one settler work at a time."""
+"""The settler's pure parts: which stretches of time a pass re-judges, and the words for what
+the filters leave out."""
 
 from datetime import datetime, timedelta
 
 from webapp.dashboard.kind_words import left_out
-from webapp.db import get_db
-from webapp.stats import lease as lease_module
-from webapp.stats.lease import Lease
 from webapp.stats.settle import spans
 
 T = datetime(2025, 3, 3, 10)
@@ -33,16 +30,3 @@ def test_left_out_names_each_kind_in_plain_words():
     assert left_out({"scanner": 1, "you": 1, "person": 2}) == (
         "+ 2 people, 1 scanner check, 1 click of yours")
     assert left_out({}) == "" and left_out({"bot": 0}) == ""
-
-
-def test_one_holder_at_a_time_until_the_lease_runs_out(app, monkeypatch):
-    with app.app_context():
-        first, second = Lease(get_db(), "settler", 60), Lease(get_db(), "settler", 60)
-        assert first.take() and not second.take()
-        assert first.renew()
-        first.give_back()
-        assert second.take() and not first.take()
-        clock = [lease_module.time.time()]
-        monkeypatch.setattr(lease_module.time, "time", lambda: clock[0])
-        clock[0] += 61  # the holder died without giving it back
-        assert first.take() and not second.renew()

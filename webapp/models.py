@@ -231,12 +231,23 @@ class YourDevice(Base):
 
 class ReadMark(Base):
     """How far a read-side table has folded link_clicks (or the settler settled them), by
-    click id; also the settler's lease (webapp.stats.lease)."""
+    click id."""
 
     __tablename__ = "read_marks"
 
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     last_id: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class HeldLease(Base):
+    """Who does a job that one process at a time may do (settling, sending alerts), across
+    processes and hosts, and until when (webapp.lease)."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100))
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class LoginSession(Base):

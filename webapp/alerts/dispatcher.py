@@ -4,10 +4,7 @@ wait. Run it beside the web workers with start_in_background(app) or as
 
 import atexit
 import logging
-import os
-import secrets
 import signal
-import socket
 import threading
 import time
 
@@ -15,7 +12,7 @@ from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.alerts import digest, messages, outbox, sealing, senders
-from webapp.alerts.lease import Lease
+from webapp.lease import Lease
 from webapp.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -36,8 +33,7 @@ class Dispatcher:
         self.database = app.extensions["db"]
         self.poll, self.retry_base = poll, retry_base
         self.timeout = min(timeout, lease_seconds / 3)
-        holder = f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
-        self.lease = Lease(self.database, LEASE_NAME, holder, lease_seconds)
+        self.lease = Lease(self.database, LEASE_NAME, lease_seconds)
         self.stopping = threading.Event()
         self._digests_checked: dict = {}
         self._next_digest_check = 0.0
@@ -88,7 +84,7 @@ class Dispatcher:
 
     def _holding(self) -> bool:
         """Whether this dispatcher holds the lease; a change is announced."""
-        holding = self.lease.hold(utcnow())
+        holding = self.lease.hold()
         if holding != self.active:
             self.active = holding
             self.announce(f"Alerts dispatcher {self.lease.holder}: "

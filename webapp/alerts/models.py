@@ -84,13 +84,3 @@ class AlertSettledClick(Base):
     application_id: Mapped[int] = mapped_column(Integer)
     clicked_at: Mapped[datetime] = mapped_column(DateTime)
     kind: Mapped[str] = mapped_column(String(10))
-
-
-class AlertLease(Base):
-    """Who may send: one dispatcher at a time across processes and hosts."""
-
-    __tablename__ = "alert_leases"
-
-    name: Mapped[str] = mapped_column(String(50), primary_key=True)
-    holder: Mapped[str] = mapped_column(String(100))
-    expires_at: Mapped[datetime] = mapped_column(DateTime)

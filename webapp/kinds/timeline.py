@@ -28,6 +28,10 @@ PERIOD_MIN = timedelta(seconds=10)
 PERIOD_TOLERANCE = timedelta(seconds=2)
 # A previewer or scanner often fetches again with a browser's agent right after its own.
 FOLLOW_UP = timedelta(seconds=10)
+# How far from a click the rules look (the longest above is FOLLOW_UP; a scan or burst window
+# needs the click before it too), but for periodic(): a monitor's clicks on one link from one
+# address count over any span, so the settler passes those from the whole hour around.
+REACH = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,10 @@ _TIMELINE_RULES = (bursts, periodic, fan_out, fan_in, follow_ups, security_netwo
 
 def classify(clicks: Iterable[Click], your_devices: Collection[tuple[str | None, str | None]] = (),
              companies: Mapping[int, str] | None = None) -> dict[int, Verdict]:
-    """Verdict per click id. Pass every click that can bear on the ones to settle (the same
-    addresses and links over the last hour or so); your_devices holds (ip, user_agent) pairs
-    marked as you; companies maps application ids to the company applied to."""
+    """Verdict per click id. Pass every click that can bear on the ones to settle (every
+    click within timeline.REACH of them, and their addresses' clicks on the same links over
+    the last hour or so); your_devices holds (ip, user_agent) pairs marked as you; companies
+    maps application ids to the company applied to."""
     clicks = list(clicks)
     timeline = [rule(clicks) for rule in _TIMELINE_RULES]
     taps = double_taps(clicks)

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, func, select, update
 
 from webapp.db import Database, dialect_insert
+from webapp.lease import Lease
 from webapp.stats.fold import fold
-from webapp.stats.lease import Lease
 from webapp.stats.rollups import SETTLED, clicks, folded_up_to, marks
 from webapp.stats.verdicts import settle_stretch, shifted
 from webapp.timeutil import utcnow
@@ -80,7 +80,7 @@ def settle_span(database: Database, low: datetime, high: datetime | None, lease=
             end = _stretch_end(connection, low, high)
         changed += settle_stretch(database, low, end)
         if lease is not None:
-            lease.renew()
+            lease.hold()
         if end is None:
             break
         low = end
@@ -127,7 +127,7 @@ def settle(database: Database, max_new: int = MAX_NEW, wait: bool = False) -> in
         _advance(database, newest)
         return max(0, newest - mark)
     finally:
-        lease.give_back()
+        lease.release()
 
 
 def settle_and_fold(database: Database, max_new: int = MAX_NEW, wait: bool = False) -> None:

@@ -10,15 +10,18 @@ from sqlalchemy import Connection, bindparam, select, update
 
 from webapp.kinds import RULES_VERSION, Click, classify, details_from_metadata, network_of
 from webapp.kinds.agents import agent_verdict
+from webapp.kinds.timeline import REACH
 from webapp.models import YourDevice
 from webapp.stats.fold import lock_fold_mark
 from webapp.stats.recount import recount
 from webapp.stats.scope import applications, clicks, jobs, links
 
 devices_table = YourDevice.__table__
-# Each click is judged with the clicks up to CONTEXT before and after it (the classifier
-# wants "the same addresses and links over the last hour or so"), at most CONTEXT_ROWS of
-# them on each side of a stretch, so a flood of clicks cannot make one stretch unbounded.
+# Each click is judged with the clicks up to CONTEXT before and after it, at most
+# CONTEXT_ROWS of them on each side of a stretch, so a flood of clicks cannot make one
+# stretch unbounded. Of those, only the ones that can bear on a verdict are read in full and
+# classified: every one within REACH of the stretch, and farther ones only on a link and
+# address of the stretch (a monitor's period, webapp.kinds.timeline.periodic).
 CONTEXT = timedelta(hours=1)
 CONTEXT_ROWS = 5000
 # Ids bound per IN list: well under SQLite's limit of 32,766 variables.
@@ -58,19 +61,44 @@ def shifted(moment: datetime, delta: timedelta) -> datetime:
 
 
 def _context(connection: Connection, low: datetime, high: datetime | None) -> list:
-    """The clicks in [low, high), and up to CONTEXT_ROWS within CONTEXT on either side."""
+    """The clicks in [low, high), then those around them that can bear on their verdicts,
+    in the order the classifier has always been given them (nearest first on each side)."""
     inside = [clicks.c.clicked_at >= low] + ([clicks.c.clicked_at < high] if high else [])
     rows = connection.execute(select(*_COLUMNS).where(*inside)).all()
-    rows += connection.execute(
-        select(*_COLUMNS).where(clicks.c.clicked_at >= shifted(low, -CONTEXT),
-                                clicks.c.clicked_at < low)
-        .order_by(clicks.c.clicked_at.desc()).limit(CONTEXT_ROWS)).all()
+    if not rows:
+        return []
+    monitored = {(row.ip_address, row.tracking_id) for row in rows if row.ip_address}
+    rows += _neighbours(connection, monitored, [clicks.c.clicked_at >= shifted(low, -CONTEXT),
+                                                clicks.c.clicked_at < low],
+                        clicks.c.clicked_at.desc(), clicks.c.clicked_at >= shifted(low, -REACH))
     if high is not None:
-        rows += connection.execute(
-            select(*_COLUMNS).where(clicks.c.clicked_at >= high,
-                                    clicks.c.clicked_at < shifted(high, CONTEXT))
-            .order_by(clicks.c.clicked_at).limit(CONTEXT_ROWS)).all()
+        rows += _neighbours(connection, monitored, [clicks.c.clicked_at >= high,
+                                                    clicks.c.clicked_at < shifted(high, CONTEXT)],
+                            clicks.c.clicked_at, clicks.c.clicked_at < shifted(high, REACH))
     return rows
+
+
+def _neighbours(connection: Connection, monitored: set, window: list, nearest_first,
+                near) -> list:
+    """Of the CONTEXT_ROWS clicks in window nearest the stretch, those within REACH of it or
+    on a monitored (address, link): their keys read first, so the others cost three short
+    columns, not a whole row (agent, metadata) and a place in the classifier's work."""
+    keys = connection.execute(
+        select(clicks.c.id, clicks.c.ip_address, clicks.c.tracking_id, near.label("near"))
+        .where(*window).order_by(nearest_first).limit(CONTEXT_ROWS)).all()
+    wanted = [key.id for key in keys
+              if key.near or (key.ip_address, key.tracking_id) in monitored]
+    found = _rows_by_id(connection, wanted)
+    return [found[click_id] for click_id in wanted if click_id in found]
+
+
+def _rows_by_id(connection: Connection, ids: list[int]) -> dict:
+    """The clicks with these ids, ID_CHUNK at a time."""
+    found = {}
+    for first in range(0, len(ids), ID_CHUNK):
+        found.update((row.id, row) for row in connection.execute(
+            select(*_COLUMNS).where(clicks.c.id.in_(ids[first:first + ID_CHUNK]))))
+    return found
 
 
 def _owners(connection: Connection) -> tuple[dict[str, int], dict[int, str]]:
@@ -130,12 +158,9 @@ def _judged(database, low: datetime, high: datetime | None) -> tuple[list, dict[
 def _unchanged_since_read(connection: Connection, judged: list) -> list:
     """The judged clicks nobody re-settled meanwhile ("This was me", another settler):
     those are written; the others were judged again by whoever changed them."""
-    stored = {}
-    ids = [row.id for row, _settled in judged]
-    for first in range(0, len(ids), ID_CHUNK):
-        stored.update((row.id, _stored(row)) for row in connection.execute(
-            select(*_COLUMNS).where(clicks.c.id.in_(ids[first:first + ID_CHUNK]))))
-    return [(row, settled) for row, settled in judged if stored.get(row.id) == _stored(row)]
+    stored = _rows_by_id(connection, [row.id for row, _settled in judged])
+    return [(row, settled) for row, settled in judged
+            if row.id in stored and _stored(stored[row.id]) == _stored(row)]
 
 
 def settle_stretch(database, low: datetime, high: datetime | None) -> int:
