@@ -5,6 +5,7 @@ import os
 import random
 import shutil
 import socket
+import time
 
 import pytest
 
@@ -156,13 +157,17 @@ def test_a_new_data_file_or_version_builds_a_new_table(built_cache, builds, monk
     os.utime(data, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
     assert _answers(network_table.load(data)) == EXPECTED
     assert builds == [data]
-    second = _cache_files(cache_home)
-    assert len(second) == 1 and second != first  # the old table is dropped
+    both = _cache_files(cache_home)
+    assert len(both) == 2 and set(first) < set(both)  # another install may still use it
+    (old,) = first
+    week_ago = time.time() - network_table.UNUSED.total_seconds() - 60
+    os.utime(cache_home / "tracking-ingest" / old, (week_ago, week_ago))
 
     monkeypatch.setattr(network_table.metadata, "version", lambda name: "99.0")
     network_table.load(data)
     assert builds == [data, data]
-    assert _cache_files(cache_home) not in (first, second)
+    third = _cache_files(cache_home)
+    assert old not in third and len(third) == 2  # unread for a week: dropped
     network_table.load(data)
     assert len(builds) == 2
 

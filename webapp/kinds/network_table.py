@@ -16,9 +16,11 @@ import pickle
 import socket
 import subprocess
 import sys
+import time
 from array import array
 from bisect import bisect_left, bisect_right
 from contextlib import contextmanager
+from datetime import timedelta
 from importlib import metadata
 from itertools import chain, groupby
 from operator import itemgetter
@@ -29,6 +31,7 @@ _MAX_IPV4 = 2**32  # its MAX_IPv4: up to this value (inclusive) ranges are sized
 _PRIVATE_IDS = 16  # country ids below 16 are its private/reserved networks ("is_private")
 _NOT_FOUND = "--"  # its country code for an address in no range (GEOIP_ECCODE_NETWORK_NOT_FOUND)
 _NO_COUNTRY = ""  # here: private, reserved or invalid (geoip2fast says is_private, or "")
+UNUSED = timedelta(days=7)  # a cached table no process read for this long is dropped
 _LOW64 = 2**64 - 1
 
 
@@ -227,7 +230,9 @@ def load(data_file: Path) -> Table:
     with _lock(directory / "network-table.lock"):  # one builder at a time among the workers
         try:
             with open(path, "rb") as stream:
-                return Table.read(stream)
+                table = Table.read(stream)
+            _mark_used(path)
+            return table
         except (OSError, ValueError, EOFError):
             table = _built_by_child(data_file)
         try:
@@ -281,9 +286,19 @@ def _built_by_child(data_file: Path) -> Table:
     return table
 
 
+def _mark_used(path: Path) -> None:
+    """A table's time says when a process last read it, so _save keeps tables in use."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass  # a read-only cache keeps its tables as they are
+
+
 def _save(table: Table, path: Path) -> None:
     """Writes the cache file whole or not at all (readers never see half a file), and drops
-    the tables of other versions: each one is 11 MB and the source changes them."""
+    the tables no process read for UNUSED: each one is 11 MB and every upgrade makes a new
+    one, while two installs side by side (say, old and new during a deploy) each keep
+    theirs instead of rebuilding on every start."""
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
     try:
         with open(partial, "wb") as stream:
@@ -291,9 +306,13 @@ def _save(table: Table, path: Path) -> None:
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
+    unused_since = time.time() - UNUSED.total_seconds()
     for other in path.parent.glob("network-table-*.bin"):
-        if other != path:
-            other.unlink(missing_ok=True)
+        try:
+            if other != path and other.stat().st_mtime < unused_since:
+                other.unlink()
+        except OSError:
+            pass  # another process dropped it first
 
 
 def _main(arguments: list[str]) -> None:
