@@ -13,7 +13,7 @@ from webapp.db import get_db
 from webapp.models import Application
 from webapp.stats import activity, queries
 from webapp.stats.filters import Filters
-from webapp.stats.scope import Scope
+from webapp.stats.scope import Scope, hidden_links
 from webapp.stats.settle import settle_and_fold
 from webapp.timeutil import utcnow
 
@@ -127,9 +127,10 @@ def test_archived_applications_stay_out_of_the_default_view(app, client, auth, h
         connection.execute(update(Application).where(Application.id == history["acme"])
                            .values(archived_at=now))
 
-    def counted(**filters):
-        scope = Scope.of(Filters(**filters), UTC, now)
+    def counted(**chosen):
+        filters = Filters(**chosen)
         with app.app_context(), get_db().engine.connect() as connection:
+            scope = Scope.of(filters, UTC, now, hidden_links(connection, filters))
             cards = queries.summary(connection, scope)
             week = activity.people_this_week(connection, scope, now)
         return cards.clicks, cards.visitors, cards.applications, week.applications

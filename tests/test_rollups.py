@@ -18,7 +18,7 @@ from webapp.stats import listings, queries, rollups
 from webapp.stats import settle as settle_module
 from webapp.stats.filters import EVERYONE, WHO_LABELS, Filters
 from webapp.stats.fold import fold
-from webapp.stats.scope import Scope, clicks, conditions
+from webapp.stats.scope import Scope, clicks, conditions, hidden_links
 from webapp.stats.settle import resettle_device, settle_and_fold
 from webapp.timeutil import utcnow
 
@@ -51,7 +51,7 @@ def random_clicks(rng: random.Random, count: int, days: int = 12) -> list[dict]:
     } for _ in range(count)]
 
 
-def random_scope(rng: random.Random, applications: list[int]) -> Scope:
+def random_scope(rng: random.Random, applications: list[int], connection) -> Scope:
     """Presets, custom days (either end open) and every filter, in a random zone."""
     chosen = rng.choice(["24h", "7d", "30d", "all", "custom", "custom", "custom"])
     start = end = None
@@ -65,7 +65,7 @@ def random_scope(rng: random.Random, applications: list[int]) -> Scope:
     filters = Filters(range=chosen, start=start, end=end, source=rng.choice(SOURCES),
                       application_id=rng.choice([None, *applications]),
                       who=rng.choice(list(WHO_LABELS)), archived=rng.choice([False, True]))
-    return Scope.of(filters, rng.choice(ZONES), NOW)
+    return Scope.of(filters, rng.choice(ZONES), NOW, hidden_links(connection, filters))
 
 
 def plain_totals(connection, scope: Scope) -> dict:
@@ -85,7 +85,7 @@ def plain_visitors(connection, scope: Scope) -> int:
 def assert_exact(app, rng: random.Random, applications: list[int], scopes: int = 40):
     with app.app_context(), get_db().engine.connect() as connection:
         for _ in range(scopes):
-            scope = random_scope(rng, applications)
+            scope = random_scope(rng, applications, connection)
             expected = plain_totals(connection, scope)
             assert rollups.link_totals(connection, scope) == expected, scope
             assert queries.visitor_count(connection, scope) == plain_visitors(connection, scope)

@@ -9,7 +9,7 @@ from webapp.db import get_db
 from webapp.formatting import user_zone
 from webapp.stats.filters import Filters
 from webapp.stats.fold import fold
-from webapp.stats.scope import Scope
+from webapp.stats.scope import Scope, hidden_links
 from webapp.stats.settle import settle
 from webapp.timeutil import utcnow
 
@@ -26,7 +26,9 @@ def current_scope(**changes) -> Scope:
     filters = Filters.from_args(request.args)
     if changes:
         filters = filters.with_changes(**changes)
-    return Scope.of(filters, user_zone(), utcnow())
+    with get_db().read() as connection:
+        hidden = hidden_links(connection, filters)
+    return Scope.of(filters, user_zone(), utcnow(), hidden)
 
 
 def read_apart(query, scope: Scope):

@@ -1,6 +1,7 @@
 """How the dashboard puts numbers and times into words: the range with its dates, the change
 against the previous period, and "3 h ago"."""
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -45,7 +46,7 @@ def previous_period(scope: Scope, now: datetime) -> Scope | None:
     if scope.start is None:
         return None
     end = scope.end or now
-    return Scope(scope.filters, scope.zone, scope.start - (end - scope.start), scope.start)
+    return replace(scope, start=scope.start - (end - scope.start), end=scope.start)
 
 
 def period_name(scope: Scope, now: datetime) -> str:

@@ -5,6 +5,7 @@ however many applications there are: no query per application."""
 
 from collections import Counter, namedtuple
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from math import ceil
 
@@ -37,9 +38,8 @@ def owners(connection: Connection) -> dict[str, int]:
 
 def _window(scope: Scope, **changes) -> Scope:
     """The scope's window with other filters (who, source, application) as given, archived
-    applications included: the list decides which applications it shows."""
-    return Scope(Filters(range="all", archived=True, **changes), scope.zone, scope.start,
-                 scope.end)
+    applications included (nothing hidden): the list decides which applications it shows."""
+    return Scope(Filters(range="all", **changes), scope.zone, scope.start, scope.end)
 
 
 def _people_per_day(connection: Connection, scope: Scope) -> Counter:
@@ -75,7 +75,7 @@ def _trend(per_day: Counter, first_day: date, last_day: date) -> tuple[int, ...]
 
 def last_people(connection: Connection, scope: Scope) -> dict[str, datetime]:
     """Each tracking id's last person's click, of all time (the scope gives the zone)."""
-    ever = Scope(Filters(range="all", who=PERSON, archived=True), scope.zone, None, None)
+    ever = Scope(Filters(range="all", who=PERSON), scope.zone, None, None)
     return {tracking_id: totals.last
             for (_kind, tracking_id), totals in kind_totals(connection, ever).items()}
 
@@ -126,12 +126,12 @@ Week = namedtuple("Week", "applications previous")
 
 def people_this_week(connection: Connection, scope: Scope, now: datetime) -> Week:
     """The applications a person clicked in the last 7 days (ids), and how many had one in
-    the 7 days before (the scope gives the zone)."""
+    the 7 days before (the scope gives the zone and the links it leaves out)."""
     owner = owners(connection)
-    people = Filters(range="all", who=PERSON, archived=scope.filters.archived)
+    people = Filters(range="all", who=PERSON)
 
     def clicked(start: datetime, end: datetime) -> set[int]:
-        week = Scope(people, scope.zone, start, end)
+        week = replace(scope, filters=people, start=start, end=end)
         return {owner[tracking_id] for (_kind, tracking_id) in kind_totals(connection, week)
                 if tracking_id in owner}
 

@@ -70,7 +70,7 @@ def every_click(connection: Connection, since: datetime | None, until: datetime 
     """Every click of every kind, matched or not, oldest first, in [since, until) (UTC)."""
     window = ([clicks.c.clicked_at >= since] if since else []) + (
         [clicks.c.clicked_at < until] if until else [])
-    query = _click_rows(Scope(Filters(range="all", who=EVERYONE, archived=True), UTC, None, None))
+    query = _click_rows(Scope(Filters(range="all", who=EVERYONE), UTC, None, None))
     query = query.where(*window).order_by(None).order_by(clicks.c.clicked_at, clicks.c.id)
     yield from connection.execution_options(stream_results=True, yield_per=chunk).execute(query)
 
@@ -89,7 +89,7 @@ Unmatched = namedtuple("Unmatched", "tracking_id clicks first_seen last_seen")
 def unmatched(connection: Connection) -> list[Unmatched]:
     """Tracking ids no link knows, with their clicks (bots included), first and last seen."""
     known = set(connection.scalars(select(links.c.tracking_id)))
-    everything = Scope(Filters(range="all", who=EVERYONE, archived=True), UTC, None, None)
+    everything = Scope(Filters(range="all", who=EVERYONE), UTC, None, None)
     rows = [Unmatched(tracking_id, *totals)
             for tracking_id, totals in link_totals(connection, everything).items()
             if tracking_id not in known]
