@@ -13,7 +13,7 @@ from ingest.body import BodyError, read_json_body
 from ingest.errors import error_response
 from ingest.store import store_batch
 from ingest.validate import RequestShapeError, events_of, validate_events
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.timeutil import api_timestamp, utcnow
 
 bp = Blueprint("ingest", __name__, url_prefix="/api/tracking-ingest")

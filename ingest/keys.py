@@ -7,11 +7,11 @@ from datetime import datetime
 
 from sqlalchemy import Connection, or_, select, update
 
-from webapp import ratelimit
-from webapp.db import Database
+from webapp.database.db import Database
 from webapp.models import ApiKey
 from webapp.rules import hash_key
 from webapp.timeutil import utcnow
+from webapp.web import ratelimit
 
 ENV_KEY_BUCKET = "env"
 

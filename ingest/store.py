@@ -11,7 +11,7 @@ from operator import itemgetter
 
 from sqlalchemy import Connection, select
 
-from webapp.db import Database
+from webapp.database.db import Database
 from webapp.kinds import PERSON, ingest_verdict
 from webapp.models import LinkClick, TrackingLink
 

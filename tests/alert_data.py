@@ -10,7 +10,7 @@ from tests.dashboard_data import add_application
 from webapp.alerts.channels import create_channel
 from webapp.alerts.decide import decide
 from webapp.alerts.models import AlertDelivery
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.models import Application, LinkClick
 from webapp.stats.verdicts import Settled
 

@@ -7,7 +7,7 @@ from tests import databases
 from webapp import create_app
 from webapp.accounts import apikeys, users
 from webapp.accounts.users import create_user
-from webapp.db import get_db
+from webapp.database.db import get_db
 
 TEST_PASSWORD = "correct horse battery"
 TEST_EMAIL = "seeker@example.com"

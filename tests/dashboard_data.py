@@ -5,7 +5,7 @@ from itertools import count
 
 from sqlalchemy import insert
 
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.models import Application, Job, LinkClick, TrackingLink
 
 _ids = count(1)

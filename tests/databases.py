@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from webapp.db import make_engine
-from webapp.migrate import upgrade
+from webapp.database.db import make_engine
+from webapp.database.migrate import upgrade
 from webapp.models import Base
 
 POSTGRES_URL = os.environ.get(

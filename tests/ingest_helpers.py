@@ -5,7 +5,7 @@ import gzip
 import orjson
 from sqlalchemy import func, select
 
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.models import LinkClick
 
 BATCH = "/api/tracking-ingest/batch"

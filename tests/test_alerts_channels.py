@@ -10,7 +10,7 @@ from tests.alert_data import channel
 from tests.forms import csrf_token_from
 from webapp.alerts import addresses, sealing
 from webapp.alerts.models import AlertChannel, AlertDelivery
-from webapp.db import get_db
+from webapp.database.db import get_db
 
 
 @pytest.mark.parametrize("url, message", [

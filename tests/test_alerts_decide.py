@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from tests.alert_data import application, channel, click, settle, settled
 from webapp.alerts.decide import decide
 from webapp.alerts.models import AlertDelivery, AlertSettledClick
-from webapp.db import get_db
+from webapp.database.db import get_db
 
 T0 = datetime(2026, 11, 20, 9, 30)
 

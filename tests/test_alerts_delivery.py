@@ -24,7 +24,7 @@ from webapp.alerts import outbox
 from webapp.alerts.decide import new_delivery_id
 from webapp.alerts.dispatcher import start_in_background
 from webapp.alerts.models import AlertDelivery
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.timeutil import utcnow
 from webapp.tools.liveserver import free_port
 

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from tests.alert_data import application, channel, click, settle, settled
 from webapp.alerts import digest, messages
 from webapp.alerts.models import AlertDelivery
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.models import User
 
 

@@ -25,7 +25,7 @@ from tests.alert_data import (
     wait_until,
 )
 from tests.alert_peers import webhook_receiver
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.models import HeldLease
 from webapp.timeutil import utcnow
 from webapp.tools.liveserver import tracking_ingest_command

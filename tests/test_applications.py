@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.browsing import submit
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.models import Application, Job
 
 VALID = {

@@ -11,7 +11,7 @@ from tests.conftest import TEST_EMAIL, TEST_PASSWORD
 from tests.forms import csrf_token_from
 from webapp.accounts import apikeys, login_throttle, users
 from webapp.accounts.safe_redirect import safe_next
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.models import ApiKey, User
 
 EVIL_NEXT = [

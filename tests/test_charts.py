@@ -3,7 +3,7 @@
 import json
 from datetime import date, datetime
 
-from webapp import charts
+from webapp.presentation import charts
 
 XSS = "<img src=x onerror=alert(1)>"
 ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"

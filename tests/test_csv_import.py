@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tests.forms import csrf_token_from
 from webapp.applications.csv_import import decode_upload, parse_csv, template_csv
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.models import Application
 
 GOOD_AND_BAD = """company,title,posting_url,location,applied_on,status,notes

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import update
 
 from tests.dashboard_data import add_application, add_clicks
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.models import Application
 from webapp.stats import activity, queries
 from webapp.stats.filters import Filters

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.dashboard_data import add_application, add_clicks
 from tests.forms import csrf_token_from
 from tests.ingest_helpers import post_batch
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.models import TrackingLink, User
 from webapp.timeutil import utcnow
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from tests.browsing import submit
 from tests.dashboard_data import add_application, add_clicks
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.models import Application, Job, LinkClick, LinkDay, TrackingLink, VisitorDay
 from webapp.stats.settle import settle_and_fold
 

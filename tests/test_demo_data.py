@@ -3,7 +3,7 @@ the classifier, unmatched ids."""
 
 from sqlalchemy import func, select
 
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.models import Application, LinkClick, TrackingLink
 from webapp.timeutil import utcnow
 

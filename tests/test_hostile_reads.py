@@ -125,8 +125,8 @@ def test_a_query_past_its_request_deadline_answers_503_and_frees_the_worker(app,
 
 def test_the_instance_folder_and_database_files_are_the_owners_alone(tmp_path, monkeypatch):
     from webapp import create_app
-    from webapp.db import get_db
-    from webapp.migrate import upgrade
+    from webapp.database.db import get_db
+    from webapp.database.migrate import upgrade
 
     monkeypatch.chdir(tmp_path)
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/instance/tracking.db"})
@@ -146,7 +146,7 @@ def test_the_instance_folder_and_database_files_are_the_owners_alone(tmp_path, m
 
 @pytest.fixture
 def behind_https_proxy(app):
-    from webapp import security
+    from webapp.web import security
 
     app.config.update(TRUSTED_PROXIES=1, SESSION_COOKIE_SECURE=True)
     security.init_app(app)

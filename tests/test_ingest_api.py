@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from tests.ingest_helpers import GUIDE_EVENT, click_count, post_batch, stored_clicks
 from webapp.accounts import apikeys
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.kinds import AgentVerdict
 from webapp.models import ApiKey, Job, TrackingLink
 from webapp.timeutil import utcnow

@@ -3,9 +3,9 @@ and PostgreSQL."""
 
 from datetime import timedelta
 
-from webapp import lease as lease_module
-from webapp.db import get_db
-from webapp.lease import Lease
+from webapp.database import lease as lease_module
+from webapp.database.db import get_db
+from webapp.database.lease import Lease
 
 
 def test_one_holder_at_a_time_until_the_lease_runs_out(app, monkeypatch):

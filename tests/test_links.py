@@ -8,7 +8,7 @@ from sqlalchemy import select
 from tests.browsing import htmx_post, submit
 from tests.ingest_helpers import post_batch, stored_clicks
 from webapp.applications.links import create_link, tracked_url
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.models import Application, TrackingLink
 from webapp.rules import TRACKING_ID, normalise_source
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from tests.databases import IN_CI, POSTGRES_URL
 from tests.tcpproxy import TcpProxy
-from webapp.db import make_engine
+from webapp.database.db import make_engine
 from webapp.models import LinkClick
 from webapp.tools.liveserver import running_server
 

@@ -7,8 +7,8 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
 
-from webapp.db import make_engine
-from webapp.migrate import alembic_config
+from webapp.database.db import make_engine
+from webapp.database.migrate import alembic_config
 
 SCHEMA = "migration_data"
 

@@ -3,7 +3,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.models import Base
 
 

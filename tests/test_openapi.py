@@ -20,7 +20,7 @@ from sqlalchemy import text
 from tests import databases
 from tests.ingest_helpers import GUIDE_EVENT, post_batch
 from webapp import create_app
-from webapp.db import make_engine
+from webapp.database.db import make_engine
 from webapp.tools.liveserver import running_server
 
 DOCUMENT = json.loads((Path(__file__).parents[1] / "ingest" / "openapi.json").read_text())

@@ -16,7 +16,7 @@ from tests.forms import csrf_token_from
 from tests.ingest_helpers import post_batch, stored_clicks
 from webapp.accounts import console
 from webapp.accounts.site import parse_address
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.models import ApiKey, TrackingLink, User
 from webapp.timeutil import utcnow
 

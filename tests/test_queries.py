@@ -7,7 +7,7 @@ import pytest
 
 from tests.dashboard_data import add_application, add_clicks
 from webapp.applications import links
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.stats import listings, queries
 from webapp.stats.filters import Filters
 from webapp.stats.settle import settle_and_fold

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, insert, select
 
 from tests.dashboard_data import add_application, add_clicks
 from webapp.applications import links
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.kinds import KINDS, SCANNER, YOU
 from webapp.models import Application, LinkClick, LinkDay, YourDevice
 from webapp.stats import listings, queries, rollups

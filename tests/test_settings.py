@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tests.browsing import htmx_post, submit
 from webapp.accounts.console import SAMPLE_TRACKING_ID
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.models import ApiKey, TrackingLink, User
 
 

@@ -17,7 +17,7 @@ from tests.dashboard_data import add_application
 from tests.forms import csrf_token_from
 from tests.ingest_helpers import post_batch, stored_clicks
 from tests.test_rollups import assert_exact
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.models import LinkClick
 from webapp.stats import settle as settle_module
 from webapp.timeutil import utcnow

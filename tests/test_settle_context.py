@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.dashboard_data import add_application, add_clicks
-from webapp.db import get_db
+from webapp.database.db import get_db
 from webapp.kinds import classify
 from webapp.stats import settle as settle_module
 from webapp.stats import verdicts

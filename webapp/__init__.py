@@ -20,15 +20,19 @@ def create_app(test_config: dict | None = None):
     from flask import Flask
 
     from ingest import api as ingest_api
-    from webapp import background, cli, config, db, error_pages, formatting, guards, security
+    from webapp import cli, config
     from webapp.accounts import auth, settings
     from webapp.alerts import views as alerts
     from webapp.applications import link_pages, removal
     from webapp.applications import views as applications
     from webapp.dashboard import export, unmatched
     from webapp.dashboard import views as dashboard
+    from webapp.database import db
     from webapp.extensions import csrf, htmx, login_manager
-    from webapp.routing import RowIdConverter
+    from webapp.presentation import formatting
+    from webapp.serving import background
+    from webapp.web import error_pages, guards, security
+    from webapp.web.routing import RowIdConverter
 
     app = Flask(
         __name__,

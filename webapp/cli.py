@@ -6,10 +6,10 @@ import time
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from webapp import migrate
 from webapp.accounts import apikeys, users
 from webapp.alerts import cli as alerts_cli
-from webapp.db import get_db
+from webapp.database import migrate
+from webapp.database.db import get_db
 from webapp.serving import command as server
 
 

@@ -241,7 +241,7 @@ class ReadMark(Base):
 
 class HeldLease(Base):
     """Who does a job that one process at a time may do (settling, sending alerts), across
-    processes and hosts, and until when (webapp.lease)."""
+    processes and hosts, and until when (webapp.database.lease)."""
 
     __tablename__ = "leases"
 

@@ -21,7 +21,7 @@ from sqlalchemy import select, text
 
 from webapp.accounts import apikeys, login_throttle, sessions, site, users, zones
 from webapp.accounts.safe_redirect import safe_next
-from webapp.db import get_db, get_session
+from webapp.database.db import get_db, get_session
 from webapp.extensions import login_manager
 from webapp.models import ApiKey, User
 

@@ -15,8 +15,8 @@ import time
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Connection
 
-from webapp import ratelimit
-from webapp.ratelimit import Rate
+from webapp.web import ratelimit
+from webapp.web.ratelimit import Rate
 
 PER_EMAIL = Rate(5, 15 * 60)
 # One address may try a few accounts (or share a NAT), so it gets more room than one email.

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from webapp.accounts import apikeys, site, users, zones
 from webapp.accounts import console as test_console
 from webapp.applications import deletion
-from webapp.db import get_db, get_session
+from webapp.database.db import get_db, get_session
 from webapp.models import ApiKey, User
 from webapp.stats import devices
 

@@ -7,11 +7,11 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from webapp import migrate
 from webapp.alerts import channels as channel_store
 from webapp.alerts import dispatcher, outbox
 from webapp.alerts.models import AlertDelivery
-from webapp.db import get_db
+from webapp.database import migrate
+from webapp.database.db import get_db
 
 
 def _write(work):

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, func, select
 
 from webapp.alerts.models import AlertChannel, AlertDelivery, AlertSettledClick
-from webapp.db import dialect_insert
+from webapp.database.db import dialect_insert
 from webapp.models import Application, Job, LinkClick, TrackingLink
+from webapp.presentation.useragents import describe
 from webapp.stats.verdicts import Settled
 from webapp.timeutil import utcnow
-from webapp.useragents import describe
 
 settled_table = AlertSettledClick.__table__
 deliveries = AlertDelivery.__table__

@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.alerts import digest, messages, outbox, sealing, senders
-from webapp.lease import Lease
+from webapp.database.lease import Lease
 from webapp.timeutil import utcnow
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from htmx_flask import request as htmx_request
 from webapp.alerts import channels as channel_store
 from webapp.alerts import outbox
 from webapp.alerts.models import AlertChannel
-from webapp.db import get_session
+from webapp.database.db import get_session
 
 bp = Blueprint("alerts", __name__, url_prefix="/settings/alerts")
 

@@ -5,7 +5,7 @@ from flask_login import login_required
 
 from webapp.accounts import site
 from webapp.applications import deletion, links, store
-from webapp.db import get_session
+from webapp.database.db import get_session
 from webapp.models import Application, TrackingLink
 
 bp = Blueprint("links", __name__, url_prefix="/applications/<int:application_id>/links")

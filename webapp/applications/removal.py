@@ -6,7 +6,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from webapp.applications import deletion, store
-from webapp.db import get_session
+from webapp.database.db import get_session
 from webapp.models import Job, LinkClick, TrackingLink
 
 bp = Blueprint("removal", __name__)

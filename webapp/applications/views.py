@@ -4,15 +4,15 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import login_required
 from htmx_flask import request as htmx_request
 
-from webapp import charts
 from webapp.accounts import site
 from webapp.applications import csv_import, links, overview, store
 from webapp.applications.forms import FIELDS, LABELS, parse_application
 from webapp.dashboard import wording
 from webapp.dashboard.context import read_apart, settled_reading
-from webapp.db import get_session
-from webapp.formatting import application_url, user_zone
+from webapp.database.db import get_session
 from webapp.models import APPLICATION_STATUSES, Application
+from webapp.presentation import charts
+from webapp.presentation.formatting import application_url, user_zone
 from webapp.stats import activity, listings
 from webapp.stats.filters import CUSTOM, DEFAULT_WHO, PRESET_LABELS, Filters
 from webapp.stats.scope import Scope

@@ -5,8 +5,8 @@ from contextlib import contextmanager
 
 from flask import copy_current_request_context, request
 
-from webapp.db import get_db
-from webapp.formatting import user_zone
+from webapp.database.db import get_db
+from webapp.presentation.formatting import user_zone
 from webapp.stats.filters import Filters
 from webapp.stats.fold import fold
 from webapp.stats.scope import Scope, hidden_links

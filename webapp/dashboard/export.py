@@ -7,9 +7,9 @@ from flask import Blueprint, Response, stream_with_context
 from flask_login import login_required
 
 from webapp.dashboard.context import current_scope
-from webapp.db import get_db
-from webapp.formatting import localtime
-from webapp.spreadsheet_cells import safe_cell
+from webapp.database.db import get_db
+from webapp.presentation.formatting import localtime
+from webapp.presentation.spreadsheet_cells import safe_cell
 from webapp.stats import listings
 from webapp.stats.settle import settle_and_fold
 from webapp.timeutil import utcnow

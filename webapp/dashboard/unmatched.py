@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from webapp.applications import links
 from webapp.dashboard.context import settled_reading
-from webapp.db import get_db, get_session
+from webapp.database.db import get_db, get_session
 from webapp.models import Application
 from webapp.stats import listings
 

@@ -6,18 +6,18 @@ from functools import partial
 from flask import Blueprint, abort, redirect, render_template, request
 from flask_login import login_required
 
-from webapp import charts
 from webapp.alerts.outbox import failing_channels
 from webapp.dashboard import chips, kind_words, wording
 from webapp.dashboard.context import current_scope, read_apart, settled_reading
-from webapp.db import get_db, get_session
-from webapp.formatting import filtered_url, user_zone
+from webapp.database.db import get_db, get_session
+from webapp.presentation import charts
+from webapp.presentation.formatting import filtered_url, user_zone
+from webapp.presentation.useragents import describe
 from webapp.stats import activity, devices, listings, queries, visitors
 from webapp.stats.buckets import CHOSEN_UNITS
 from webapp.stats.filters import CUSTOM, PRESET_LABELS, WHO_LABELS, Filters
 from webapp.stats.scope import Scope
 from webapp.timeutil import utcnow
-from webapp.useragents import describe
 
 bp = Blueprint("dashboard", __name__)
 

@@ -4,7 +4,7 @@
 builds its own after the fork) and the server stays small: the master is ~20 MB instead of
 a third copy of the app. Each worker reads whole requests on an event loop before its
 threads run the app (webapp/serving/worker.py), so slow clients cannot take the threads;
-once built, each worker's app also runs the background jobs (webapp/background.py)."""
+once built, each worker's app also runs the background jobs (webapp/serving/background.py)."""
 
 import os
 import sys

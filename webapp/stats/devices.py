@@ -3,7 +3,7 @@ clicks, whose kind becomes `you` (never a person) or what the rules say again.""
 
 from sqlalchemy import Connection, delete, select
 
-from webapp.db import Database, dialect_insert
+from webapp.database.db import Database, dialect_insert
 from webapp.models import YourDevice
 from webapp.stats.scope import clicks
 from webapp.stats.settle import resettle_device

@@ -4,7 +4,7 @@ the settler has settled are folded (webapp.stats.settle): their kinds are final.
 
 from sqlalchemy import Connection, case, func, select, update
 
-from webapp.db import Database, dialect_insert
+from webapp.database.db import Database, dialect_insert
 from webapp.stats.rollups import MARK, SETTLED, clicks, folded_up_to, link_days, marks, visitor_days
 
 

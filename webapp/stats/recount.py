@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Connection, delete, func, select
 
-from webapp.db import dialect_insert
+from webapp.database.db import dialect_insert
 from webapp.stats.rollups import clicks, link_days, visitor_days
 
 

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, func, select, update
 
-from webapp.db import Database, dialect_insert
-from webapp.lease import Lease
+from webapp.database.db import Database, dialect_insert
+from webapp.database.lease import Lease
 from webapp.stats.fold import fold
 from webapp.stats.rollups import SETTLED, clicks, folded_up_to, marks
 from webapp.stats.verdicts import settle_stretch, shifted
@@ -183,7 +183,7 @@ def _yields_to_ingest(database: Database) -> bool:
 def run_settler(app, stop: threading.Event, pause: float = PAUSE_SECONDS) -> None:
     """Settle and fold every few seconds until stop is set: one loop per deployment is
     enough, more are harmless (the lease lets one work at a time)."""
-    from webapp.db import get_db
+    from webapp.database.db import get_db
 
     with app.app_context():
         database = get_db()

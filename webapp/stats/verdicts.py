@@ -33,7 +33,7 @@ _COLUMNS = (clicks.c.id, clicks.c.tracking_id, clicks.c.clicked_at, clicks.c.ip_
 
 # Called inside the settling transaction with every click whose kind was just written
 # (first settled, or re-settled). The alerts' outbox registers its decide() here (in
-# webapp.background), so an alert is written in the same transaction as the kind.
+# webapp.serving.background), so an alert is written in the same transaction as the kind.
 SettledHook = Callable[[Connection, list["Settled"]], object]
 SETTLED_HOOKS: list[SettledHook] = []
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import orjson
 
-from webapp.spreadsheet_cells import safe_cell
+from webapp.presentation.spreadsheet_cells import safe_cell
 from webapp.stats.listings import every_click
 from webapp.stats.settle import settle_and_fold
 

@@ -1,4 +1,4 @@
-"""Alembic environment: runs on a connection handed over by webapp.migrate."""
+"""Alembic environment: runs on a connection handed over by webapp.database.migrate."""
 
 from alembic import context
 

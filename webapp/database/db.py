@@ -7,8 +7,9 @@ from flask import current_app, g, has_request_context, request
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from webapp import deadlines, sqlite
+from webapp.database import sqlite
 from webapp.models import RateLimitWindow
+from webapp.web import deadlines
 
 
 def _json_dumps(value) -> str:

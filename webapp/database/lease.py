@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, delete, or_, select, update
 
-from webapp.db import Database, dialect_insert
+from webapp.database.db import Database, dialect_insert
 from webapp.models import HeldLease
 from webapp.timeutil import utcnow
 

@@ -1,7 +1,7 @@
 """leases: one table for every job one process at a time may do
 
 alert_leases held the alerts dispatcher's lease and a read_marks row the settler's, each
-with its own code; webapp.lease now keeps both in `leases` (name, holder, expires_at). The
+with its own code; webapp.database.lease now keeps both in `leases` (name, holder, expires_at). The
 dispatcher's row moves over; the settler's read_marks row is dropped (a running settler
 holds it for a pass at most, and takes its new lease on the next).
 

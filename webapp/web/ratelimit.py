@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from sqlalchemy import Connection, delete
 
-from webapp.db import dialect_insert
+from webapp.database.db import dialect_insert
 from webapp.models import RateLimitWindow
 
 _UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}

@@ -1,0 +1,1 @@
+"""What every HTTP request passes through: headers, limits, deadlines, error pages, rate limits."""
