@@ -14,7 +14,7 @@ from webapp.models import APPLICATION_STATUSES, Application
 from webapp.presentation import charts
 from webapp.presentation.formatting import application_url, user_zone
 from webapp.stats import activity, listings
-from webapp.stats.filters import CUSTOM, DEFAULT_WHO, PRESET_LABELS, Filters
+from webapp.stats.filters import DEFAULT_WHO, PRESET_LABELS, Filters
 from webapp.stats.scope import Scope
 from webapp.timeutil import utcnow
 
@@ -110,7 +110,8 @@ def _application_filters(application_id: int) -> Filters:
 def show(application_id: int):
     """One application's story in the chosen range: who clicked which of its links, and when."""
     filters = _application_filters(application_id)
-    scope = Scope.of(filters, user_zone(), utcnow())
+    now = utcnow()
+    scope = Scope.of(filters, user_zone(), now)
     with settled_reading() as connection:
         header = listings.application_header(connection, application_id)
         if header is None:
@@ -123,8 +124,8 @@ def show(application_id: int):
     return render_template(
         "applications/show.html", header=header, links=links_, filters=filters,
         total=sum(link.clicks for link in links_), first_click=min(firsts, default=None),
-        last_click=max(lasts, default=None), presets=PRESET_LABELS, custom=CUSTOM,
-        range_label=wording.range_label(scope, utcnow()), default_who=DEFAULT_WHO,
+        last_click=max(lasts, default=None), default_who=DEFAULT_WHO,
+        **wording.range_picker(scope, now),
     ), pushed
 
 

@@ -15,7 +15,7 @@ from webapp.presentation.formatting import filtered_url, user_zone
 from webapp.presentation.useragents import describe
 from webapp.stats import activity, devices, listings, queries, visitors
 from webapp.stats.buckets import CHOSEN_UNITS
-from webapp.stats.filters import CUSTOM, PRESET_LABELS, WHO_LABELS, Filters
+from webapp.stats.filters import WHO_LABELS, Filters
 from webapp.stats.scope import Scope
 from webapp.timeutil import utcnow
 
@@ -46,10 +46,9 @@ def _board_context(filters: Filters) -> dict:
         sources = listings.known_sources(connection)
     if filters.source and filters.source not in sources:
         sources.append(filters.source)
-    return {"filters": filters, "presets": PRESET_LABELS, "custom": CUSTOM,
-            "applications": options, "sources": sources, "who_labels": WHO_LABELS,
-            "range_label": wording.range_label(scope, utcnow()),
-            "chips": chips.chips(filters, dict(options))}
+    return {"filters": filters, "applications": options, "sources": sources,
+            "who_labels": WHO_LABELS, "chips": chips.chips(filters, dict(options)),
+            **wording.range_picker(scope, utcnow())}
 
 
 @bp.get("/")

@@ -41,6 +41,11 @@ def range_label(scope: Scope, now: datetime) -> str:
     return f"{name}: {span_of_dates(first, last)}"
 
 
+def range_picker(scope: Scope, now: datetime) -> dict:
+    """What templates/dashboard/_range_picker.html needs: the presets and the range in words."""
+    return {"presets": PRESET_LABELS, "custom": CUSTOM, "range_label": range_label(scope, now)}
+
+
 def previous_period(scope: Scope, now: datetime) -> Scope | None:
     """The period of the same length just before the scope's window (None for all time)."""
     if scope.start is None:
